@@ -1,0 +1,294 @@
+"""Check bodies shared by several exercises: launching, usage errors, file
+errors, player lists. Each either returns or raises CheckFailed with
+feedback a student can act on."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Callable, Optional, Sequence
+
+from hypothesis import example, given
+
+from grader.feedback import fail
+from grader.foot import FOOT_FILE, diagnose, first_mismatch, output_lines, parse_foot
+from grader.harness import DEFAULT_OUTPUT_CAP, RunResult, Sandbox
+from grader.i18n import _
+from grader.strategies import EXPLICIT_CASES, PROPERTY_SETTINGS, FootCase, foot_cases
+
+TRACEBACK = "Traceback (most recent call last)"
+
+
+# ---------------------------------------------------------------------------
+# Showing what a run did
+
+
+def show_run(r: RunResult) -> str:
+    """What came out of a run, as the report shows it."""
+    def block(text: str) -> str:
+        return text.rstrip("\n") if text.strip() else _("(nothing)")
+
+    if r.terminal:
+        parts = [_("terminal:") + "\n" + block(r.stdout)]
+    else:
+        parts = [_("stdout:") + "\n" + block(r.stdout), _("stderr:") + "\n" + block(r.stderr)]
+    if r.timed_out:
+        parts.append(_("the program did not finish within {seconds:.0f} s and was stopped").format(
+            seconds=r.duration))
+    elif r.truncated:
+        parts.append(_("the program printed too much (over {kib} KiB) and was stopped").format(
+            kib=DEFAULT_OUTPUT_CAP // 1024))
+    elif r.status is not None:
+        parts.append(_("exit status: {status}").format(status=r.status))
+    else:
+        parts.append(_("killed by signal {signal}").format(signal=r.signal))
+    return "\n".join(parts)
+
+
+def fail_if_stuck(r: RunResult) -> None:
+    if r.timed_out:
+        fail(_("The program did not finish within {seconds:.0f} seconds.").format(seconds=r.duration),
+             command=r.command, actual=show_run(r),
+             hint=_("Look for a loop that never ends, or a read from the keyboard (input()) "
+                    "that the statement does not ask for."))
+    if r.truncated:
+        fail(_("The program printed without end and was stopped."), command=r.command,
+             actual=show_run(r), hint=_("Look for a loop that never ends around a print()."))
+
+
+_COMPILE_ERROR = re.compile(r'File "([^"]+)", line (\d+)\n(?:.*\n)*?(SyntaxError|IndentationError|TabError): (.*)')
+
+
+def fail_if_traceback(r: RunResult, hint: str, context: Optional[str] = None) -> None:
+    m = _COMPILE_ERROR.search(r.output)
+    if m and TRACEBACK not in r.output[:m.start()]:
+        fail(_("Python cannot read {file}: {error} at line {line} ({message}).").format(
+                file=m.group(1).lstrip("./"), error=m.group(3), line=m.group(2), message=m.group(4)),
+             command=r.command, context=context, actual=show_run(r),
+             hint=_("Python stops before running anything. Look at the line shown (and the one "
+                    "before it); `python3 -m py_compile FILE` shows the error. Python 2 code "
+                    "(print without parentheses) is a common cause."))
+    if TRACEBACK in r.output:
+        fail(_("The program crashed with a Python traceback instead of giving a message."),
+             command=r.command, context=context, actual=show_run(r), hint=hint)
+
+
+def _words(text: str) -> str:
+    """Lower case, punctuation and spacing folded, for wording checks."""
+    return " ".join(re.sub(r"[^a-z0-9_]+", " ", text.lower()).split())
+
+
+# ---------------------------------------------------------------------------
+# Launching as ./script.py
+
+
+_LAUNCH_PROBLEMS = {
+    "no_exec_bit": lambda s, v: _("{script} has no run permission (x): `./{script}` is refused. "
+                                  "Fix: chmod +x {script}").format(script=s),
+    "no_shebang": lambda s, v: _("the first line of {script} is not a shebang: the system does not "
+                                 "know it is Python. Fix: make `#!/usr/bin/python3` its very first "
+                                 "line.").format(script=s),
+    "crlf": lambda s, v: _("{script} has Windows line endings (CRLF): the shebang then names "
+                           "`python3\\r`, which does not exist. Fix: save it with Unix (LF) line "
+                           "endings, for example with dos2unix {script}").format(script=s),
+    "not_python": lambda s, v: _("the shebang of {script} ({line}) does not start Python.").format(
+        script=s, line=v["line"]),
+    "interpreter_missing": lambda s, v: _("the shebang of {script} names {interpreter}, which does "
+                                          "not exist on this machine; use `#!/usr/bin/python3` or "
+                                          "`#!/usr/bin/env python3`.").format(script=s, **v),
+    "unreadable": lambda s, v: _("{script} cannot be read.").format(script=s),
+}
+
+
+def check_launch(sandbox: Sandbox, script: str, arg_sets: Sequence[Sequence[str]]) -> None:
+    """`./script ARGS` starts it with Python, as the statement does, and it
+    does something: the same as `python3 script ARGS`, with some output."""
+    name = sandbox.script_name(script)
+    problems = sandbox.submission.launch_problems(name)
+    if problems:
+        fail(_("`./{script}` does not start your program.").format(script=name),
+             actual="\n".join(_LAUNCH_PROBLEMS[p](name, v) for p, v in problems),
+             hint=_("The statement runs every script as ./script.py: that needs the run permission "
+                    "and a first line `#!/usr/bin/python3`. Your program was graded anyway, "
+                    "run with python3."))
+    printed = False
+    for args in arg_sets:
+        direct = sandbox.run(script, args, argv=["./" + name, *args])
+        interpreted = sandbox.run(script, args, argv=["python3", name, *args])
+        if (direct.stdout, direct.stderr, direct.status) != (interpreted.stdout, interpreted.stderr,
+                                                            interpreted.status):
+            fail(_("`./{script}` does not behave like `python3 {script}`.").format(script=name),
+                 command=direct.command, expected=show_run(interpreted), actual=show_run(direct),
+                 hint=_("Check the shebang (first line): it must start Python 3."))
+        printed = printed or bool(direct.output.strip())
+    if not printed:
+        fail(_("{script} starts but prints nothing at all, with or without arguments: it does not "
+               "seem to be written yet.").format(script=name),
+             command="; ".join(" ".join(["./" + name, *a]) for a in arg_sets))
+
+
+# ---------------------------------------------------------------------------
+# Usage error (no argument)
+
+
+def usage_run(sandbox: Sandbox, script: str) -> RunResult:
+    r = sandbox.run(script, [])
+    fail_if_stuck(r)
+    return r
+
+
+def check_usage_error(sandbox: Sandbox, script: str) -> None:
+    """No argument: a message on stderr, nothing on stdout, non-zero status,
+    no traceback."""
+    r = usage_run(sandbox, script)
+    expected = _("stdout: (nothing)\nstderr: Usage: {script} nation\nexit status: not 0").format(
+        script=script)
+    fail_if_traceback(r, _("Test the number of arguments (len(sys.argv)) before using sys.argv[1]."))
+    if r.stdout.strip():
+        fail(_("Without argument, your program writes on the standard output (stdout); the "
+               "statement wants nothing there: an error message goes to the error output (stderr)."),
+             command=r.command, expected=expected, actual=show_run(r),
+             hint=_("Write error messages with sys.stderr.write(...) or print(..., file=sys.stderr): "
+                    "`{command} 2>/dev/null` must then show nothing.").format(command=r.command))
+    if not r.stderr.strip():
+        fail(_("Without argument, your program prints no message."), command=r.command,
+             expected=expected, actual=show_run(r),
+             hint=_("Test len(sys.argv) and, when the nation is missing, print the usage line on "
+                    "stderr and stop."))
+    if r.status == 0:
+        fail(_("Without argument, your program ends with exit status 0, which means success."),
+             command=r.command, expected=expected, actual=show_run(r),
+             hint=_("After the message, stop with a non-zero status: sys.exit(1)."))
+
+
+def check_usage_wording(sandbox: Sandbox, script: str) -> None:
+    r = usage_run(sandbox, script)
+    stem = script[:-3]
+    if not re.search(rf"\busage\b.*\b{stem}\b(?: py)? nation\b", _words(r.output)):
+        fail(_("The usage message is not the statement's."), command=r.command,
+             expected=f"Usage: {script} nation", actual=show_run(r),
+             hint=_("The statement's message is `Usage: {script} nation` (the name may be a path, "
+                    "case and spacing are free).").format(script=script))
+
+
+# ---------------------------------------------------------------------------
+# foot_2020.txt missing or unreadable
+
+
+def file_error_run(sandbox: Sandbox, script: str, how: str, nation: str = "es") -> tuple[RunResult, str]:
+    """Run with foot_2020.txt missing (how="missing") or unreadable."""
+    if how == "missing":
+        sandbox.remove(FOOT_FILE)
+        context = _("foot_2020.txt is not in the current folder")
+    else:
+        sandbox.chmod(FOOT_FILE, 0o000)
+        context = _("foot_2020.txt exists but cannot be read (chmod 000)")
+    r = sandbox.run(script, [nation])
+    fail_if_stuck(r)
+    return r, context
+
+
+def check_file_error(sandbox: Sandbox, script: str, how: str, *, strict_stdout: bool = True) -> None:
+    """A message on stderr naming the file, nothing on stdout, no traceback."""
+    r, context = file_error_run(sandbox, script, how)
+    expected = _("stdout: (nothing)\nstderr: foot_2020.txt : Pb ouverture")
+    fail_if_traceback(r, _("Put the open() in a try: ... except OSError: (IOError) block: OSError "
+                           "covers both a missing file and a file you may not read. Testing "
+                           "os.path.isfile() first is not enough when the file exists but "
+                           "cannot be read."), context=context)
+    if FOOT_FILE not in r.stderr:
+        fail(_("The error message on stderr does not name foot_2020.txt."), command=r.command,
+             context=context, expected=expected, actual=show_run(r),
+             hint=_("Write the message on stderr (sys.stderr.write or print(..., file=sys.stderr)) "
+                    "and name the file, as in `foot_2020.txt : Pb ouverture`."))
+    if strict_stdout and r.stdout.strip():
+        fail(_("The program writes on stdout although the file cannot be opened."), command=r.command,
+             context=context, expected=expected, actual=show_run(r),
+             hint=_("When the file cannot be opened, the only output is the error message, on stderr."))
+
+
+def check_file_error_wording(sandbox: Sandbox, script: str) -> None:
+    r, context = file_error_run(sandbox, script, "missing")
+    if not re.search(r"\bfoot_2020 txt\b.*\bpb (?:d )?ouverture\b", _words(r.output)):
+        fail(_("The message for a missing file is not the statement's."), command=r.command,
+             context=context, expected="foot_2020.txt : Pb ouverture", actual=show_run(r),
+             hint=_("The statement's message is `foot_2020.txt : Pb ouverture` (spacing and case "
+                    "are free)."))
+
+
+# ---------------------------------------------------------------------------
+# Player lists
+
+
+def check_players(sandbox: Sandbox, script: str, args: Sequence[str], file_text: str,
+                  nation: str, context: Optional[str] = None) -> RunResult:
+    """The program prints one line per player of `nation` (name, club, age),
+    in file order, in either layout of the statement."""
+    r = sandbox.run(script, list(args))
+    fail_if_stuck(r)
+    everyone = parse_foot(file_text)
+    expected = [p for p in everyone if p.nation == nation]
+    year = sandbox.today.year
+    fail_if_traceback(r, _("Read the traceback from its last line up: it names the error and the "
+                           "line of your program."), context=context)
+    lines = output_lines(r.stdout)
+    bad = first_mismatch(lines, expected, year)
+    if bad is not None:
+        exp_lines = [p.expected_line(year) for p in expected]
+        got = lines[bad] if bad < len(lines) else _("(no line)")
+        want = exp_lines[bad] if bad < len(exp_lines) else _("(no line: the list should end here)")
+        fail(_("Line {n} of the output is wrong: expected `{want}`, got `{got}`.").format(
+                n=bad + 1, want=want, got=got),
+             command=r.command, context=context,
+             expected="\n".join(exp_lines) if exp_lines else _("(nothing)"),
+             actual=show_run(r), diff_actual=r.stdout,
+             hint=diagnose(lines, expected, everyone, nation, year, file_text))
+    if not expected and r.status != 0:
+        fail(_("For a nation with no player, the program must print nothing and end with status 0."),
+             command=r.command, context=context, expected=_("stdout: (nothing)\nexit status: 0"),
+             actual=show_run(r),
+             hint=_("No player is not an error: print nothing, and do not call sys.exit with a "
+                    "non-zero status."))
+    return r
+
+
+def check_lines_unchanged(sandbox: Sandbox, script: str, args: Sequence[str], file_text: str,
+                          nation: str, context: Optional[str] = None) -> None:
+    """The producer prints the file's lines of `nation` unchanged, in order
+    (blank lines and trailing blanks are free)."""
+    r = sandbox.run(script, list(args))
+    fail_if_stuck(r)
+    fail_if_traceback(r, _("Read the traceback from its last line up: it names the error and the "
+                           "line of your program."), context=context)
+    expected = [p.line for p in parse_foot(file_text) if p.nation == nation]
+    lines = output_lines(r.stdout)
+    if lines != expected:
+        if expected and not lines:
+            hint = _("Nothing was printed: compare the nation field (the 5th, without its '\\n') "
+                     "with the argument.")
+        elif any(ln.rsplit(":", 1)[-1].strip() != nation for ln in lines):
+            hint = _("Some printed lines are not of nation '{nation}': the nation is the 5th field "
+                     "and must equal the argument.").format(nation=nation)
+        elif lines == expected[:-1] and not file_text.endswith("\n"):
+            hint = _("The file's last line, which has no '\\n' at its end, is missing: do not cut "
+                     "its last character blindly (line[:-1]).")
+        else:
+            hint = _("Print each line of the nation exactly as it is in the file (nom:club:poste:"
+                     "annee:nation), in file order.")
+        fail(_("The lines printed are not the file's lines of nation '{nation}'.").format(nation=nation),
+             command=r.command, context=context,
+             expected="\n".join(expected) if expected else _("(nothing)"), actual=show_run(r),
+             diff_actual=r.stdout, hint=hint)
+
+
+def with_foot_file(sandbox: Sandbox, text: str, today: datetime) -> None:
+    sandbox.write(FOOT_FILE, text)
+    sandbox.today = today
+
+
+def for_each_foot_case(body: Callable[[FootCase], None]) -> None:
+    """Run `body(case)` on the explicit and the generated foot_2020.txt cases
+    (hypothesis, deterministic); the first failure fails the check."""
+    prop = PROPERTY_SETTINGS(given(case=foot_cases())(body))
+    for case in EXPLICIT_CASES:
+        prop = example(case=case)(prop)
+    prop()

@@ -1,0 +1,140 @@
+"""I.4 joueurs_nation_subproc.py (producer) and joueurs_nation_parent.py (consumer)"""
+import json
+
+from grader.checks import common
+from grader.feedback import fail
+from grader.foot import FOOT_FILE, first_mismatch, output_lines, parse_foot
+from grader.i18n import N_, _
+from grader.paths import FAKES_DIR
+from grader.runner import check
+
+EX = "joueurs_nation"
+SUBPROC = "joueurs_nation_subproc.py"
+PARENT = "joueurs_nation_parent.py"
+PRODUCER_LOG = ".tpgrader-producer-calls"
+
+
+# --- the producer ---------------------------------------------------------
+
+
+@check(EX, "subproc_launch", N_("Runs as ./joueurs_nation_subproc.py"))
+def test_subproc_launch(sandbox):
+    common.check_launch(sandbox, SUBPROC, [["fr"], []])
+
+
+@check(EX, "subproc_transcript", N_("./joueurs_nation_subproc.py fr prints the file's fr lines unchanged"))
+def test_subproc_transcript(sandbox, foot_text):
+    common.check_lines_unchanged(sandbox, SUBPROC, ["fr"], foot_text, "fr")
+
+
+@check(EX, "subproc_usage_error", N_("Producer without argument: a message on stderr, nothing on stdout, non-zero status"))
+def test_subproc_usage_error(sandbox):
+    common.check_usage_error(sandbox, SUBPROC)
+
+
+@check(EX, "subproc_usage_wording", N_("Producer without argument: the message is `Usage: joueurs_nation_subproc.py nation`"))
+def test_subproc_usage_wording(sandbox):
+    common.check_usage_wording(sandbox, SUBPROC)
+
+
+@check(EX, "subproc_file_error", N_("Producer, foot_2020.txt missing or unreadable: a message on stderr, no traceback"))
+def test_subproc_file_error(sandbox):
+    common.check_file_error(sandbox, SUBPROC, "unreadable")
+    common.check_file_error(sandbox, SUBPROC, "missing")
+
+
+@check(EX, "subproc_generated_files", N_("Producer, generated files: the right lines, unchanged, in order"), timeout=120)
+def test_subproc_generated_files(sandbox):
+    def body(case):
+        common.with_foot_file(sandbox, case.text, case.today)
+        common.check_lines_unchanged(sandbox, SUBPROC, [case.nation], case.text, case.nation,
+                                     context=case.describe())
+    common.for_each_foot_case(body)
+
+
+# --- the consumer ---------------------------------------------------------
+
+
+@check(EX, "parent_launch", N_("Runs as ./joueurs_nation_parent.py"))
+def test_parent_launch(sandbox):
+    common.check_launch(sandbox, PARENT, [["fr"], []])
+
+
+@check(EX, "parent_transcript", N_("The statement's example: ./joueurs_nation_parent.py fr (in 2021)"))
+def test_parent_transcript(sandbox, foot_text):
+    common.check_players(sandbox, PARENT, ["fr"], foot_text, "fr")
+
+
+@check(EX, "parent_usage_error", N_("Consumer without argument: a message on stderr, nothing on stdout, non-zero status"))
+def test_parent_usage_error(sandbox):
+    common.check_usage_error(sandbox, PARENT)
+
+
+@check(EX, "parent_usage_wording", N_("Consumer without argument: the message is `Usage: joueurs_nation_parent.py nation`"))
+def test_parent_usage_wording(sandbox):
+    common.check_usage_wording(sandbox, PARENT)
+
+
+@check(EX, "parent_file_error", N_("Consumer, foot_2020.txt missing: the producer's message reaches stderr, no traceback"))
+def test_parent_file_error(sandbox):
+    common.check_file_error(sandbox, PARENT, "missing")
+
+
+@check(EX, "parent_delegates", N_("The consumer runs joueurs_nation_subproc.py with the nation and prints what it sends"))
+def test_parent_delegates(sandbox):
+    """Put a stand-in producer in place of the student's: the consumer must
+    show the stand-in's players, so it reads them from the producer, and the
+    stand-in must have received the nation."""
+    sandbox.script_name(SUBPROC)  # a missing producer is reported as such
+    sandbox.write(SUBPROC, (FAKES_DIR / "fake_subproc.py").read_text(encoding="utf-8"), mode=0o755)
+    nation = "uy"
+    fake_text = (f"Zébulon Sonde-{nation}:FC Témoin:a:1990:{nation}\n"
+                 f"O'Leary Fantôme:Club Fictif {nation}:md:2003:{nation}\n")
+    context = _("joueurs_nation_subproc.py was replaced by a stand-in producer that prints these "
+                "lines for the nation it is given:\n{lines}").format(lines=fake_text.rstrip())
+    r = sandbox.run(PARENT, [nation])
+    common.fail_if_stuck(r)
+    log = sandbox.path / PRODUCER_LOG
+    calls = [json.loads(ln) for ln in log.read_text().splitlines()] if log.exists() else []
+    if not calls:
+        fail(_("Your consumer never ran joueurs_nation_subproc.py."), command=r.command,
+             context=context, actual=common.show_run(r),
+             hint=_("The consumer must start the producer with subprocess (Popen or run), for "
+                    "example ['./joueurs_nation_subproc.py', nation], and read its output; it must "
+                    "not read foot_2020.txt itself."))
+    if not any(c[:1] == [nation] for c in calls):
+        fail(_("Your consumer ran joueurs_nation_subproc.py without giving it the nation."),
+             command=r.command, context=context,
+             expected=_("arguments received by the producer: {args}").format(args=[nation]),
+             actual=_("arguments received by the producer: {args}").format(
+                 args=", ".join(str(c) for c in calls)),
+             hint=_("Pass the nation (sys.argv[1]) as the producer's argument."))
+    players = parse_foot(fake_text)
+    year = sandbox.today.year
+    lines = output_lines(r.stdout)
+    real = {p.name for p in parse_foot((sandbox.path / FOOT_FILE).read_text(encoding="utf-8"))}
+    if any(ln.split(",")[0].split("|")[0].strip() in real for ln in lines):
+        hint = _("Your consumer prints players of foot_2020.txt that the producer did not send: it "
+                 "must print what it reads from the producer, not read the file itself.")
+    else:
+        hint = _("Print one line per line sent by the producer: name, club and age.")
+    if first_mismatch(lines, players, year) is not None:
+        fail(_("Your consumer does not print the players that the producer sent."),
+             command=r.command, context=context,
+             expected="\n".join(p.expected_line(year) for p in players),
+             actual=common.show_run(r), hint=hint)
+
+
+@check(EX, "parent_generated_files", N_("Consumer, generated files and another 'today': right players, ages and order"), timeout=120)
+def test_parent_generated_files(sandbox):
+    def body(case):
+        common.with_foot_file(sandbox, case.text, case.today)
+        common.check_players(sandbox, PARENT, [case.nation], case.text, case.nation,
+                             context=case.describe())
+    common.for_each_foot_case(body)
+
+
+@check(EX, "extra_args", N_("Extra arguments are ignored by both scripts"))
+def test_extra_args(sandbox, foot_text):
+    common.check_lines_unchanged(sandbox, SUBPROC, ["fr", "en", "trop"], foot_text, "fr")
+    common.check_players(sandbox, PARENT, ["fr", "en", "trop"], foot_text, "fr")

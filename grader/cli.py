@@ -1,0 +1,95 @@
+"""./grade.sh DIR [--json FILE] [--lang fr|en] [--exercise KEY ...]
+
+Exit status: 0 whenever grading ran (whatever the score); 2 for a bad
+command line or a folder that cannot be graded; 3 if the grader itself broke;
+130 when interrupted."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from . import i18n
+from .i18n import _
+
+
+def _parser() -> argparse.ArgumentParser:
+    from .submission import EXERCISE_SCRIPTS
+
+    p = argparse.ArgumentParser(
+        prog="grade.sh",
+        description=_("Grades a submission of the Python system programming lab."))
+    p.add_argument("submission", help=_("the folder holding your scripts"))
+    p.add_argument("--json", metavar="FILE", help=_("also write the report as JSON to FILE"))
+    p.add_argument("--lang", choices=i18n.LANGUAGES, default=None,
+                   help=_("language of the report (default: fr)"))
+    p.add_argument("--exercise", action="append", choices=list(EXERCISE_SCRIPTS), metavar="KEY",
+                   help=_("grade only this exercise (repeatable): {keys}").format(
+                       keys=", ".join(EXERCISE_SCRIPTS)))
+    p.add_argument("--no-color", action="store_true", help=_("no colours in the report"))
+    return p
+
+
+def _language_from(argv: list[str]) -> str:
+    """--lang is needed before argparse runs, so that its messages are translated."""
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if a.startswith("--lang="):
+            return a.split("=", 1)[1]
+    return i18n.DEFAULT_LANGUAGE
+
+
+def _error(message: str, status: int) -> int:
+    print(f"grade.sh: {message}", file=sys.stderr)
+    return status
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _language_from(argv)
+    i18n.set_language(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
+    args = _parser().parse_args(argv)
+
+    from .report import json_report, text_report, write_json
+    from .runner import GraderBug, grade
+    from .submission import Submission, SubmissionError
+
+    if args.json:
+        target_dir = Path(args.json).resolve().parent
+        if not target_dir.is_dir():
+            return _error(_("cannot write {file}: no folder {folder}").format(
+                file=args.json, folder=target_dir), 2)
+    try:
+        Submission(Path(args.submission))
+    except SubmissionError as e:
+        return _error(_("cannot grade {path}: {reason}").format(
+            path=args.submission, reason=e), 2)
+    start = time.monotonic()
+    try:
+        results = grade(Path(args.submission), args.exercise)
+    except KeyboardInterrupt:
+        return _error(_("interrupted"), 130)
+    except GraderBug as e:
+        return _error(_("the grader is broken, please tell your instructor: {error}").format(error=e), 3)
+    except Exception as e:  # never a traceback for the student
+        if os.environ.get("TPGRADER_DEBUG"):
+            traceback.print_exc()
+        return _error(_("the grader is broken, please tell your instructor: {error}").format(
+            error=f"{type(e).__name__}: {e}"), 3)
+    duration = time.monotonic() - start
+    color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
+    sys.stdout.write(text_report(results, args.submission, duration, color=color))
+    if args.json:
+        try:
+            write_json(Path(args.json), json_report(results, duration))
+        except OSError as e:
+            return _error(_("cannot write {file}: {reason}").format(file=args.json, reason=e.strerror), 2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

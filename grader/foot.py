@@ -1,0 +1,122 @@
+"""The football exercises' model: what `foot_2020.txt` holds, which players a
+nation selects, and how a student's output lines are read.
+
+Output lines are accepted in both layouts of the statement and their mixes:
+`Neymar, PSG, 29`, `Neymar      | PSG              | 29 ans`,
+`Neymar, PSG, 29 ans`. Any of `,` `|` `;` or plain blanks separate the fields
+(the most tolerant reading; CONTRACT.md names the first two)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .i18n import _
+
+FOOT_FILE = "foot_2020.txt"
+
+
+@dataclass(frozen=True)
+class Player:
+    name: str
+    club: str
+    position: str
+    year: int
+    nation: str
+    line: str  # the line of the file, without its end of line
+
+    def age(self, today_year: int) -> int:
+        return today_year - self.year
+
+    def expected_line(self, today_year: int) -> str:
+        """The statement's first layout, used to show what was expected."""
+        return f"{self.name}, {self.club}, {self.age(today_year)}"
+
+
+def parse_foot(text: str) -> list[Player]:
+    players = []
+    for line in text.split("\n"):
+        if not line:
+            continue
+        name, club, position, year, nation = line.split(":")
+        players.append(Player(name, club, position, int(year), nation, line))
+    return players
+
+
+def players_of(text: str, nation: str) -> list[Player]:
+    """The players whose nation field is exactly `nation`, in file order."""
+    return [p for p in parse_foot(text) if p.nation == nation]
+
+
+_SEP = r"(?:\s*[,|;]\s*|\s+)"
+
+
+def line_matches(line: str, player: Player, today_year: int) -> bool:
+    pattern = (r"\s*" + re.escape(player.name) + _SEP + re.escape(player.club) + _SEP
+               + str(player.age(today_year)) + r"(?:\s*ans)?\s*[.|]?\s*")
+    return re.fullmatch(pattern, line) is not None
+
+
+def output_lines(stdout: str) -> list[str]:
+    """The non-blank lines a program printed (blank lines are free)."""
+    return [ln.rstrip() for ln in stdout.split("\n") if ln.strip()]
+
+
+def first_mismatch(lines: list[str], expected: list[Player], today_year: int) -> Optional[int]:
+    """Index of the first line that is not the expected player (or where one
+    is missing or in excess), None when the output is right."""
+    for i, player in enumerate(expected):
+        if i >= len(lines) or not line_matches(lines[i], player, today_year):
+            return i
+    if len(lines) > len(expected):
+        return len(expected)
+    return None
+
+
+def _parse_output_line(line: str) -> Optional[tuple[str, str, Optional[int]]]:
+    parts = [p.strip() for p in re.split(r"[,|;]", line)]
+    if len(parts) < 3:
+        return None
+    m = re.match(r"(-?\d+)", parts[2])
+    return parts[0], parts[1], int(m.group(1)) if m else None
+
+
+def diagnose(lines: list[str], expected: list[Player], everyone: list[Player],
+             nation: str, today_year: int, file_text: str) -> str:
+    """A hint that names the likely cause of a wrong player list."""
+    if expected and not lines:
+        return _("Nothing was printed although the file has players of this nation. "
+                 "Compare the nation field with the argument for equality, after removing "
+                 "the end of line: a line read from a file ends with '\\n', and 'fr\\n' is not 'fr'.")
+    parsed = [_parse_output_line(ln) for ln in lines]
+    names = [p[0] for p in parsed if p]
+    ages = [p[2] for p in parsed if p]
+    if (len(parsed) == len(expected) and all(parsed) and names == [p.name for p in expected]
+            and None not in ages):
+        deltas = {a - p.age(today_year) for a, p in zip(ages, expected)}
+        if len(deltas) == 1 and deltas != {0}:
+            return _("The players are right but every age is off by {delta}: compute the age from "
+                     "the current year given by the datetime module, never from a year written in "
+                     "your program (the grader's 'today' is in {year}).").format(
+                delta=deltas.pop(), year=today_year)
+    by_name = {}
+    for p in everyone:
+        by_name.setdefault(p.name, p)
+    intruders = [by_name[n] for n in names if n in by_name and by_name[n].nation != nation]
+    if intruders:
+        p = intruders[0]
+        return _("{name} ({nation}) is not of nation '{wanted}' but was printed: the nation is the "
+                 "5th field and must be equal to the argument. Testing whether the line contains "
+                 "the argument ('in', find) also matches the other fields, here: {line}").format(
+            name=p.name, nation=p.nation, wanted=nation, line=p.line)
+    last = everyone[-1] if everyone else None
+    if (last is not None and not file_text.endswith("\n") and expected and expected[-1] is last
+            and names == [p.name for p in expected[:-1]]):
+        return _("Only the last player of the file is missing, and the file's last line has no "
+                 "'\\n' at its end: removing the last character blindly (line[:-1]) cuts a letter "
+                 "of the nation there. Strip the end of line only when it is there "
+                 "(rstrip('\\n'), strip()).")
+    if sorted(names) == sorted(p.name for p in expected) and names != [p.name for p in expected]:
+        return _("The right players, in another order: print them in the order of the file.")
+    return _("Compare your output line by line with the expected one: one line per player of the "
+             "nation, in file order, each with the name, the club and the age.")

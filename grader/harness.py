@@ -1,0 +1,633 @@
+"""The one way the grader runs a student program.
+
+A `Sandbox` is a throw-away copy of the submission (plus the data files a
+check needs) in a temporary folder; every student process of a check runs in
+it, with:
+  * a fixed "today" and a time scale (see inject/sitecustomize.py);
+  * a time limit and a cap on the output kept;
+  * a pty (pexpect) when the program must see a terminal, pipes when stdout
+    and stderr must be told apart;
+  * an unprivileged user when the grader runs as root (so that `chmod 000`
+    means something, and a program cannot touch the grader's files);
+  * a marker in its environment, so that at the end every process it started,
+    even an orphan or one that called setsid(), is found, killed and reaped.
+`Sandbox.close()` (or leaving the `with` block) kills what is left and removes
+the folder, whatever happened.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import pwd
+import resource
+import selectors
+import shlex
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+import pexpect
+import psutil
+
+from .submission import Submission
+
+INJECT_DIR = Path(__file__).parent / "inject"
+RUN_MARKER = "TPGRADER_RUN"
+DEFAULT_TIMEOUT = 5.0
+DEFAULT_OUTPUT_CAP = 256 * 1024  # bytes kept per stream; more is a runaway program
+# After the main process exits, how long a background child may keep the
+# output open before it is cut off.
+EXIT_GRACE = 0.5
+
+
+class MissingScript(Exception):
+    """The submission has no file of that name: its exercise loses the check."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+
+
+@dataclass
+class RunResult:
+    command: str  # as the student would type it: "./joueurs_par_nation.py br"
+    stdout: str  # in a terminal: everything the terminal showed
+    stderr: str  # "" in a terminal
+    status: Optional[int]  # exit status, None when killed by a signal
+    signal: Optional[int] = None  # the signal that killed it
+    timed_out: bool = False
+    truncated: bool = False  # the program printed more than the cap
+    duration: float = 0.0
+    terminal: bool = False
+
+    @property
+    def output(self) -> str:
+        """stdout and stderr together, for checks that accept either."""
+        return self.stdout + self.stderr
+
+
+# ---------------------------------------------------------------------------
+# Who runs student code, with which interpreter, within which limits
+
+
+def _sandbox_user() -> Optional[tuple[int, int]]:
+    """(uid, gid) to run student code as, or None to keep ours (non-root)."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        pw = pwd.getpwnam("nobody")
+        return pw.pw_uid, pw.pw_gid
+    except KeyError:
+        return 65534, 65534
+
+
+SANDBOX_USER = _sandbox_user()
+
+_CANDIDATE_INTERPRETERS = ("/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3")
+
+
+def _usable_by_sandbox_user(path: str) -> bool:
+    """Every folder on the way is searchable and the file executable by others
+    (the sandbox user is neither owner nor in the group)."""
+    if SANDBOX_USER is None:
+        return os.access(path, os.X_OK)
+    p = Path(path).resolve()
+    try:
+        for parent in list(p.parents):
+            if not parent.stat().st_mode & 0o001:
+                return False
+        return bool(p.stat().st_mode & 0o001)
+    except OSError:
+        return False
+
+
+def _choose_student_python() -> str:
+    """The interpreter for student programs: the system python3 where there is
+    one (it starts in ~15 ms, while a version-manager shim found through
+    `env` can take ten times that), else the one running the grader."""
+    forced = os.environ.get("TPGRADER_STUDENT_PYTHON")
+    if forced:
+        return forced
+    candidates = list(_CANDIDATE_INTERPRETERS)
+    candidates.append(os.path.realpath(getattr(__import__("sys"), "_base_executable", "") or "python3"))
+    for c in candidates:
+        if c and os.path.isfile(c) and _usable_by_sandbox_user(c):
+            return c
+    return candidates[-1]
+
+
+STUDENT_PYTHON = _choose_student_python()
+
+LIMITS = {
+    resource.RLIMIT_CPU: 60,  # seconds of CPU: a busy loop cannot run forever
+    resource.RLIMIT_FSIZE: 16 * 1024 * 1024,  # no file over 16 MiB
+    resource.RLIMIT_NOFILE: 256,
+    resource.RLIMIT_AS: 1024 * 1024 * 1024,
+}
+# Only when every student process runs under a user of its own: the limit
+# counts that user's processes, so for a non-root student it would count their
+# whole session.
+NPROC_LIMIT = 256
+
+
+def _child_setup():
+    """Runs in the student process between fork and exec."""
+    for res, value in LIMITS.items():
+        try:
+            resource.setrlimit(res, (value, value))
+        except (ValueError, OSError):
+            pass
+    if SANDBOX_USER is not None:
+        uid, gid = SANDBOX_USER
+        try:
+            resource.setrlimit(resource.RLIMIT_NPROC, (NPROC_LIMIT, NPROC_LIMIT))
+        except (ValueError, OSError):
+            pass
+        os.setgroups([])
+        os.setgid(gid)
+        os.setuid(uid)
+
+
+def _become_subreaper():
+    """Orphans of student processes are re-parented to us instead of init, so
+    that we can reap them (some container inits never do)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+_become_subreaper()
+
+
+# ---------------------------------------------------------------------------
+# Finding and killing every process a sandbox started
+
+
+def _marked_processes(token: str) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.environ().get(RUN_MARKER) == token:
+                found.append(proc)
+        except (psutil.Error, OSError):
+            continue
+    return found
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def kill_all(token: str, roots: Sequence[int] = ()) -> None:
+    """Kill every process carrying the sandbox's marker, and every descendant of
+    `roots`; stop them first so that a fork loop cannot outrun us."""
+    for _ in range(20):
+        procs: dict[int, psutil.Process] = {}
+        for root in roots:
+            try:
+                r = psutil.Process(root)
+                for p in [r] + r.children(recursive=True):
+                    procs[p.pid] = p
+            except psutil.Error:
+                pass
+        for p in _marked_processes(token):
+            procs[p.pid] = p
+        procs.pop(os.getpid(), None)
+        alive = [p for p in procs.values() if _is_running(p)]
+        if not alive:
+            _reap_orphans(exclude=set(roots))
+            return
+        for p in alive:
+            try:
+                p.suspend()
+            except psutil.Error:
+                pass
+        for p in alive:
+            try:
+                p.kill()
+            except psutil.Error:
+                pass
+        for p in alive:
+            _reap(p.pid)
+        psutil.wait_procs(alive, timeout=1.0)
+        for p in alive:
+            _reap(p.pid)
+
+
+def _reap_orphans(exclude: set[int]) -> None:
+    """Reap dead orphans that were re-parented to us (we are a subreaper);
+    their environment can no longer be read, so the marker cannot find them.
+    The roots are left to the code that waits for their exit status."""
+    try:
+        children = psutil.Process().children()
+    except psutil.Error:
+        return
+    for c in children:
+        try:
+            if c.pid not in exclude and c.status() == psutil.STATUS_ZOMBIE:
+                _reap(c.pid)
+        except psutil.Error:
+            pass
+
+
+def _is_running(p: psutil.Process) -> bool:
+    try:
+        if p.status() == psutil.STATUS_ZOMBIE:
+            _reap(p.pid)
+            return False
+        return p.is_running()
+    except psutil.Error:
+        return False
+
+
+# ---------------------------------------------------------------------------
+# Reading a program's output
+
+
+class _OutputReader:
+    """Reads a set of file descriptors until they close, the deadline passes,
+    the program exits and stays silent, or the output goes over the cap."""
+
+    def __init__(self, fds: dict[str, int], cap: int):
+        self.buffers = {name: bytearray() for name in fds}
+        self.cap = cap
+        self.truncated = False
+        self.selector = selectors.DefaultSelector()
+        for name, fd in fds.items():
+            self.selector.register(fd, selectors.EVENT_READ, name)
+
+    def pump(self, deadline: float, exited: Callable[[], bool]) -> bool:
+        """Returns True when every stream closed, False on timeout or cap."""
+        exited_at = None
+        while self.selector.get_map():
+            now = time.monotonic()
+            if now >= deadline:
+                return False
+            if exited_at is None and exited():
+                exited_at = now
+            if exited_at is not None and now - exited_at > EXIT_GRACE:
+                return True  # a background child keeps the output open: stop here
+            wait = min(deadline - now, 0.2)
+            for key, _ in self.selector.select(timeout=wait):
+                try:
+                    chunk = os.read(key.fd, 65536)
+                except OSError:  # EIO: the terminal's last writer is gone
+                    chunk = b""
+                if not chunk:
+                    self.selector.unregister(key.fd)
+                    continue
+                buf = self.buffers[key.data]
+                room = self.cap - len(buf)
+                buf += chunk[:max(room, 0)]
+                if len(chunk) > room:
+                    self.truncated = True
+                    return False
+        return True
+
+    def text(self, name: str) -> str:
+        return _decode(bytes(self.buffers[name]))
+
+    def close(self):
+        self.selector.close()
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+
+
+# ---------------------------------------------------------------------------
+# The sandbox
+
+
+class Sandbox:
+    """A throw-away working folder with a copy of the submission; runs student
+    programs in it and cleans up after them."""
+
+    def __init__(
+        self,
+        submission: Submission,
+        *,
+        today: Optional[datetime] = None,
+        time_scale: float = 1.0,
+        data_files: Sequence[Path] = (),
+    ):
+        self.submission = submission
+        self.today = today
+        self.time_scale = time_scale
+        self.token = uuid.uuid4().hex
+        self.epoch = time.time()
+        self._roots: list[int] = []
+        self._live: list["LiveProcess"] = []
+        self._tmp = Path(tempfile.mkdtemp(prefix="tp-grader-"))
+        try:
+            os.chmod(self._tmp, 0o711)  # the sandbox user must get through
+            self.path = self._tmp / "work"
+            submission.copy_to(self.path)
+            for f in data_files:
+                shutil.copy(f, self.path / Path(f).name)
+            bin_dir = self._tmp / "bin"
+            bin_dir.mkdir()
+            for name in ("python3", "python"):
+                (bin_dir / name).symlink_to(STUDENT_PYTHON)
+            inject = self._tmp / "inject"
+            shutil.copytree(INJECT_DIR, inject, ignore=shutil.ignore_patterns("__pycache__"))
+            for d in (bin_dir, inject):
+                os.chmod(d, 0o755)
+            for f in inject.iterdir():
+                os.chmod(f, 0o644)
+            self._own_tree(self.path)
+            self._env = self._make_env(bin_dir, inject)
+        except BaseException:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            raise
+
+    # -- files ---------------------------------------------------------------
+
+    def _own_tree(self, path: Path):
+        if SANDBOX_USER is None:
+            return
+        uid, gid = SANDBOX_USER
+        os.chown(path, uid, gid)
+        for dirpath, dirnames, filenames in os.walk(path):
+            for n in dirnames + filenames:
+                os.lchown(os.path.join(dirpath, n), uid, gid)
+
+    def write(self, name: str, content: str, mode: int = 0o644) -> Path:
+        p = self.path / name
+        p.write_text(content, encoding="utf-8")
+        os.chmod(p, mode)
+        self._own_tree(p) if p.is_dir() else self._own_file(p)
+        return p
+
+    def _own_file(self, p: Path):
+        if SANDBOX_USER is not None:
+            os.chown(p, *SANDBOX_USER)
+
+    def remove(self, name: str):
+        p = self.path / name
+        if p.exists():
+            p.unlink()
+
+    def chmod(self, name: str, mode: int):
+        os.chmod(self.path / name, mode)
+
+    # -- environment -----------------------------------------------------------
+
+    def _make_env(self, bin_dir: Path, inject: Path) -> dict[str, str]:
+        env = {
+            "PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(self.path),
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "TERM": "dumb",
+            "PYTHONPATH": str(inject),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "TPGRADER_EPOCH": repr(self.epoch),
+            "TPGRADER_TIME_SCALE": repr(float(self.time_scale)),
+            RUN_MARKER: self.token,
+        }
+        return env
+
+    def env(self) -> dict[str, str]:
+        """The environment of a program started now (checks may change
+        `today` between runs)."""
+        env = dict(self._env)
+        if self.today is not None:
+            env["TPGRADER_TODAY"] = self.today.isoformat()
+        return env
+
+    # -- starting programs -------------------------------------------------------
+
+    def command_for(self, script: str, args: Sequence[str]) -> list[str]:
+        """argv for `script`: `./script.py ARGS` when it can be launched that
+        way, else `python3 script.py ARGS` so that its behaviour is still graded."""
+        name = self.script_name(script)
+        if self.submission.resolve(script) and self.submission.launch_problems(name):
+            return ["python3", name, *args]
+        return ["./" + name, *args]
+
+    def script_name(self, script: str) -> str:
+        """The file name of `script` in the sandbox; MissingScript if absent."""
+        name = self.submission.resolve(script)
+        if name is None:
+            if not (self.path / script).is_file():  # not written by the check either
+                raise MissingScript(script)
+            name = script
+        return name
+
+    def run(
+        self,
+        script: str,
+        args: Sequence[str] = (),
+        *,
+        terminal: bool = False,
+        timeout: float = DEFAULT_TIMEOUT,
+        stdin: Optional[str] = None,
+        output_cap: int = DEFAULT_OUTPUT_CAP,
+        argv: Optional[list[str]] = None,
+    ) -> RunResult:
+        """Run one program to its end (or its time limit) and return what it did.
+        `argv` overrides how the script is launched (the launch check uses it)."""
+        argv = argv or self.command_for(script, args)
+        start = time.monotonic()
+        deadline = start + timeout
+        if terminal:
+            child = self._spawn_pty(argv)
+            fds = {"stdout": child.child_fd}
+            pid = child.pid
+            exited = lambda: not child.isalive()  # noqa: E731
+        else:
+            child = self._spawn_pipes(argv, stdin)
+            fds = {"stdout": child.stdout.fileno(), "stderr": child.stderr.fileno()}
+            pid = child.pid
+            exited = lambda: child.poll() is not None  # noqa: E731
+        self._roots.append(pid)
+        reader = _OutputReader(fds, output_cap)
+        try:
+            finished = reader.pump(deadline, exited)
+            if finished:
+                # Output closed: give the process until the deadline to exit.
+                while not exited() and time.monotonic() < deadline:
+                    time.sleep(0.005)
+            timed_out = not exited() and not reader.truncated
+            kill_all(self.token, [pid])
+            status, sig = self._exit_status(child, terminal)
+        finally:
+            reader.close()
+            self._close_child(child, terminal)
+        return RunResult(
+            command=shlex.join(argv),
+            stdout=self._relative(reader.text("stdout")),
+            stderr=self._relative(reader.text("stderr")) if not terminal else "",
+            status=None if (timed_out or reader.truncated) else status,
+            signal=None if (timed_out or reader.truncated) else sig,
+            timed_out=timed_out,
+            truncated=reader.truncated,
+            duration=time.monotonic() - start,
+            terminal=terminal,
+        )
+
+    def _relative(self, text: str) -> str:
+        """Tracebacks name files by their path in the sandbox: show them as
+        the student knows them, relative to their folder."""
+        return text.replace(f"{self.path}/./", "").replace(f"{self.path}/", "")
+
+    def spawn(self, script: str, args: Sequence[str] = (), *, argv: Optional[list[str]] = None) -> "LiveProcess":
+        """Start a program in a terminal and keep it running, for checks that
+        talk to it (signals, sockets). Closed with the sandbox."""
+        argv = argv or self.command_for(script, args)
+        child = self._spawn_pty(argv, encoding="utf-8")
+        self._roots.append(child.pid)
+        live = LiveProcess(self, child, shlex.join(argv))
+        self._live.append(live)
+        return live
+
+    def _spawn_pipes(self, argv: list[str], stdin: Optional[str]) -> subprocess.Popen:
+        proc = subprocess.Popen(
+            argv,
+            cwd=self.path,
+            env=self.env(),
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            preexec_fn=_child_setup,
+            close_fds=True,
+        )
+        if stdin is not None:
+            try:
+                proc.stdin.write(stdin.encode())
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass
+        return proc
+
+    def _spawn_pty(self, argv: list[str], encoding: Optional[str] = None) -> pexpect.spawn:
+        # pexpect looks `./script.py` up from the grader's own folder: let a
+        # shell exec it from the sandbox instead (same pid, same argv[0]).
+        return pexpect.spawn(
+            "/bin/sh",
+            ["-c", 'exec "$@"', "sh", *argv],
+            cwd=str(self.path),
+            env=self.env(),
+            echo=False,
+            preexec_fn=_child_setup,
+            dimensions=(24, 200),
+            encoding=encoding,
+            codec_errors="replace",
+            timeout=DEFAULT_TIMEOUT,
+        )
+
+    @staticmethod
+    def _exit_status(child, terminal: bool) -> tuple[Optional[int], Optional[int]]:
+        if terminal:
+            try:
+                child.wait()
+            except pexpect.ExceptionPexpect:
+                pass
+            return child.exitstatus, child.signalstatus
+        code = child.wait()
+        return (code, None) if code >= 0 else (None, -code)
+
+    @staticmethod
+    def _close_child(child, terminal: bool):
+        try:
+            if terminal:
+                child.close(force=True)
+            else:
+                for f in (child.stdout, child.stderr, child.stdin):
+                    if f:
+                        f.close()
+        except Exception:
+            pass
+
+    # -- the end -----------------------------------------------------------------
+
+    def close(self):
+        try:
+            for live in self._live:
+                live._close()
+            kill_all(self.token, self._roots)
+        finally:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+@dataclass
+class LiveProcess:
+    """A student program running in a terminal, for checks that interact with it."""
+
+    sandbox: Sandbox
+    child: pexpect.spawn
+    command: str
+    _seen: list[str] = field(default_factory=list)
+
+    @property
+    def pid(self) -> int:
+        return self.child.pid
+
+    def expect(self, pattern, timeout: float) -> Optional[str]:
+        """Wait until the output matches `pattern` (a regex or a list of them);
+        returns the matched text, or None on time-out or end of output."""
+        try:
+            self.child.expect(pattern, timeout=timeout)
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            self._record(self.child.before)
+            return None
+        self._record(self.child.before + self.child.after)
+        return self.child.after
+
+    def _record(self, text):
+        if isinstance(text, str):
+            self._seen.append(text.replace("\r\n", "\n"))
+
+    @property
+    def transcript(self) -> str:
+        """Everything the program printed that a call to expect() consumed."""
+        return "".join(self._seen)
+
+    def send_signal(self, sig: int):
+        try:
+            os.kill(self.child.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def wait(self, timeout: float) -> Optional[int]:
+        """Wait for the program to end, reading what it prints; returns its exit
+        status, None if it is still running or was killed by a signal."""
+        deadline = time.monotonic() + timeout
+        while self.child.isalive() and time.monotonic() < deadline:
+            try:
+                self._record(self.child.read_nonblocking(65536, timeout=0.05))
+            except pexpect.TIMEOUT:
+                pass
+            except pexpect.EOF:
+                break
+        while self.child.isalive() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        if self.child.isalive():
+            return None
+        return self.child.exitstatus
+
+    def _close(self):
+        try:
+            self.child.close(force=True)
+        except Exception:
+            pass

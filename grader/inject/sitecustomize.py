@@ -1,0 +1,133 @@
+# Injected by tp-grader into every student Python process (through PYTHONPATH).
+#
+# It gives the process the grader's virtual clock:
+#   * "today" is fixed (TPGRADER_TODAY, local time at the start of the check),
+#     so ages computed from the current year are the same on every run;
+#   * time runs TPGRADER_TIME_SCALE times faster: sleep(), alarm() and
+#     setitimer() wait scale times less, and the wall clock read back by
+#     time.time() / datetime.now() advances scale times faster, so a program
+#     that sleeps 3 s and then reads the clock sees 3 s gone.
+# Every process of one check shares TPGRADER_EPOCH (the real start time of the
+# check), so a parent and the children it starts read the same virtual clock.
+# Nothing here prints anything or changes a program that does not read the
+# clock or wait.
+import os as _os
+
+
+def _install():
+    today = _os.environ.get("TPGRADER_TODAY")
+    scale = float(_os.environ.get("TPGRADER_TIME_SCALE") or 1.0)
+    if not today and scale == 1.0:
+        return
+    import time
+    import math
+    import signal
+    import datetime
+
+    real_time = time.time
+    real_sleep = time.sleep
+    real_setitimer = getattr(signal, "setitimer", None)
+    real_getitimer = getattr(signal, "getitimer", None)
+    real_date = datetime.date
+    real_datetime = datetime.datetime
+
+    epoch = float(_os.environ.get("TPGRADER_EPOCH") or real_time())
+    if today:
+        start = real_datetime.fromisoformat(today).timestamp()
+    else:
+        start = epoch
+
+    def virtual_time():
+        return start + (real_time() - epoch) * scale
+
+    def virtual_time_ns():
+        return int(virtual_time() * 1e9)
+
+    def _default(secs):
+        return virtual_time() if secs is None else secs
+
+    real_localtime, real_gmtime, real_ctime = time.localtime, time.gmtime, time.ctime
+    real_asctime, real_strftime = time.asctime, time.strftime
+    time.time = virtual_time
+    time.time_ns = virtual_time_ns
+    time.localtime = lambda secs=None: real_localtime(_default(secs))
+    time.gmtime = lambda secs=None: real_gmtime(_default(secs))
+    time.ctime = lambda secs=None: real_ctime(_default(secs))
+    time.asctime = lambda t=None: real_asctime(real_localtime(virtual_time()) if t is None else t)
+    time.strftime = lambda fmt, t=None: real_strftime(fmt, real_localtime(virtual_time()) if t is None else t)
+
+    if scale != 1.0:
+        def sleep(seconds):
+            real_sleep(max(0.0, seconds) / scale)
+        time.sleep = sleep
+
+        if real_setitimer is not None:
+            def setitimer(which, seconds, interval=0.0):
+                if which != signal.ITIMER_REAL:
+                    return real_setitimer(which, seconds, interval)
+                old = real_setitimer(which, seconds / scale, interval / scale)
+                return (old[0] * scale, old[1] * scale)
+
+            def getitimer(which):
+                value = real_getitimer(which)
+                if which != signal.ITIMER_REAL:
+                    return value
+                return (value[0] * scale, value[1] * scale)
+
+            def alarm(seconds):
+                # alarm(n) is setitimer(ITIMER_REAL, n) with whole seconds; it
+                # returns the whole seconds that were left on the previous one.
+                old = real_setitimer(signal.ITIMER_REAL, max(0, seconds) / scale, 0.0)
+                remaining = old[0] * scale
+                return int(math.ceil(remaining)) if remaining > 0 else 0
+
+            signal.setitimer = setitimer
+            signal.getitimer = getitimer
+            signal.alarm = alarm
+
+    # datetime.date and datetime.datetime are C types that cannot be patched:
+    # replace them by subclasses whose "now" is virtual (as freezegun does).
+    # The metaclass keeps isinstance() true for the real types' instances.
+    class _Meta(type):
+        def __instancecheck__(cls, obj):
+            return isinstance(obj, cls._real)
+
+        def __subclasscheck__(cls, sub):
+            return issubclass(sub, cls._real)
+
+    class FakeDate(real_date, metaclass=_Meta):
+        _real = real_date
+
+        @classmethod
+        def today(cls):
+            t = real_date.fromtimestamp(virtual_time())
+            return cls(t.year, t.month, t.day)
+
+    class FakeDatetime(real_datetime, metaclass=_Meta):
+        _real = real_datetime
+
+        @classmethod
+        def now(cls, tz=None):
+            t = real_datetime.fromtimestamp(virtual_time(), tz)
+            return cls.combine(t.date(), t.timetz())
+
+        @classmethod
+        def today(cls):
+            return cls.now()
+
+        @classmethod
+        def utcnow(cls):
+            t = real_datetime.fromtimestamp(virtual_time(), datetime.timezone.utc)
+            return cls.combine(t.date(), t.time())
+
+    FakeDate.__name__ = FakeDate.__qualname__ = "date"
+    FakeDatetime.__name__ = FakeDatetime.__qualname__ = "datetime"
+    FakeDate.__module__ = FakeDatetime.__module__ = "datetime"
+    datetime.date = FakeDate
+    datetime.datetime = FakeDatetime
+
+
+try:
+    _install()
+except Exception:  # never break a student's program because of the grader
+    pass

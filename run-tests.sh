@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The grader's own test suite:  ./run-tests.sh [pytest options]
+set -eu
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$here/scripts/bootstrap.sh"
+cd "$here"
+exec "$TPGRADER_PY" -m pytest "$@"

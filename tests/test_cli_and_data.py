@@ -1,0 +1,94 @@
+"""The command line, the rubric, the translations, the fixture."""
+import json
+import subprocess
+import sys
+
+from conftest import ROOT, grade_dir
+from grader.foot import parse_foot, players_of
+from grader.i18n import LOCALE_DIR, read_po, source_messages
+from grader.paths import FOOT_FIXTURE
+from grader.rubric import load_rubric
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_missing_folder_is_a_one_line_error(tmp_path):
+    p = run_cli(str(tmp_path / "nope"))
+    assert p.returncode == 2
+    assert p.stderr.count("\n") == 1 and "nope" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_a_file_is_not_a_submission(tmp_path):
+    f = tmp_path / "x.py"
+    f.write_text("print(1)\n")
+    p = run_cli(str(f))
+    assert p.returncode == 2 and p.stderr.count("\n") == 1
+
+
+def test_bad_option_is_an_error():
+    p = run_cli("reference", "--colour")
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+
+
+def test_unwritable_json_target_is_an_error(tmp_path):
+    p = run_cli("reference", "--json", str(tmp_path / "no" / "such" / "r.json"))
+    assert p.returncode == 2 and p.stderr.count("\n") == 1
+
+
+def test_empty_folder_gets_a_report_with_zero(tmp_path):
+    (tmp_path / "empty").mkdir()
+    proc, report = grade_dir(tmp_path / "empty", "--exercise", "joueurs_par_nation")
+    assert proc.returncode == 0
+    assert report["score"] == 0 and report["max_score"] > 0
+    assert all("joueurs_par_nation.py" in t["output"] for t in report["tests"])
+
+
+def test_json_report_has_the_agreed_names(tmp_path):
+    proc, report = grade_dir(ROOT / "reference", "--exercise", "joueurs_par_nation")
+    assert set(report) >= {"score", "max_score", "execution_time", "exercises", "tests"}
+    assert set(report["exercises"][0]) == {"id", "name", "score", "max_score"}
+    for t in report["tests"]:
+        assert set(t) >= {"name", "exercise", "score", "max_score", "status", "output", "visibility"}
+        assert t["status"] in ("passed", "failed")
+    json.dumps(report)
+
+
+def test_report_is_french_by_default(tmp_path):
+    (tmp_path / "empty").mkdir()
+    p = run_cli(str(tmp_path / "empty"), "--exercise", "joueurs_par_nation")
+    assert "n'est pas dans votre dossier" in p.stdout
+    p = run_cli(str(tmp_path / "empty"), "--exercise", "joueurs_par_nation", "--lang", "en")
+    assert "is not in your folder" in p.stdout
+
+
+def test_every_message_has_a_french_translation():
+    catalog = read_po(LOCALE_DIR / "fr" / "LC_MESSAGES" / "grader.po")
+    missing = [m for m in source_messages() if not catalog.get(m)]
+    assert missing == [], "run: python scripts/update_po.py TRANSLATIONS.py"
+    # the placeholders of a translation are those of its source
+    import string
+    fields = lambda s: sorted(f for _, f, _, _ in string.Formatter().parse(s) if f)  # noqa: E731
+    assert [m for m in source_messages() if fields(m) != fields(catalog[m])] == []
+
+
+def test_rubric_points_match_the_checks():
+    proc, report = grade_dir(ROOT / "student_template")
+    checks = {(t["exercise"], t["check"]) for t in report["tests"]}
+    rubric = {(ex, k) for ex, ks in load_rubric().items() for k in ks}
+    assert checks == rubric
+
+
+def test_fixture_reproduces_the_statement_transcripts():
+    text = FOOT_FIXTURE.read_text(encoding="utf-8")
+    assert len(parse_foot(text)) >= 100
+    br = [(p.name, p.club, 2021 - p.year) for p in players_of(text, "br")]
+    assert br == [("Neymar", "PSG", 29), ("Alisson", "Liverpool", 29), ("Firmino", "Liverpool", 30),
+                  ("Marquinhos", "PSG", 27), ("Fernandinho", "Manchester City", 36)]
+    fr = [(p.name, p.club, 2021 - p.year) for p in players_of(text, "fr")]
+    assert fr == [("Lloris", "Spurs Tottenham", 35), ("Benzema", "Real Madrid", 34),
+                  ("Varane", "Real Madrid", 28), ("Pogba", "Manchester United", 28),
+                  ("Kante", "Chelsea", 30)]
+    assert players_of(text, "fr")[0].line == "Lloris:Spurs Tottenham:g:1986:fr"

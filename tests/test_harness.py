@@ -1,0 +1,238 @@
+"""The harness through which every student program runs."""
+import os
+import signal
+import textwrap
+from datetime import datetime
+from pathlib import Path
+
+import psutil
+import pytest
+
+from grader.harness import RUN_MARKER, SANDBOX_USER, MissingScript, Sandbox
+from grader.submission import Submission
+
+
+def program(body: str) -> str:
+    return "#!/usr/bin/python3\n" + textwrap.dedent(body)
+
+
+@pytest.fixture
+def submission(tmp_path):
+    d = tmp_path / "sub"
+    d.mkdir()
+    return Submission(d)
+
+
+def leftovers(token: str) -> list[int]:
+    pids = []
+    for p in psutil.process_iter():
+        try:
+            if p.environ().get(RUN_MARKER) == token and p.status() != psutil.STATUS_ZOMBIE:
+                pids.append(p.pid)
+        except psutil.Error:
+            pass
+    return pids
+
+
+def our_zombies() -> list[int]:
+    return [c.pid for c in psutil.Process().children() if c.status() == psutil.STATUS_ZOMBIE]
+
+
+def test_stdout_and_stderr_are_told_apart(submission):
+    with Sandbox(submission) as sb:
+        sb.write("p.py", program("""
+            import sys
+            print("to out")
+            print("to err", file=sys.stderr)
+            sys.exit(3)
+        """), 0o755)
+        r = sb.run("p.py")
+    assert (r.stdout, r.stderr, r.status) == ("to out\n", "to err\n", 3)
+    assert r.command == "./p.py"
+
+
+def test_terminal_shows_unflushed_print_of_a_killed_program(submission):
+    # In a terminal, print() is line-buffered: a program stopped by its time
+    # limit has still shown what it printed (through pipes it would be lost).
+    with Sandbox(submission) as sb:
+        sb.write("p.py", program("""
+            import time
+            print("before the loop")
+            while True:
+                time.sleep(0.01)
+        """), 0o755)
+        r = sb.run("p.py", terminal=True, timeout=1)
+    assert r.timed_out
+    assert "before the loop" in r.stdout
+
+
+def test_time_limit_stops_a_program_and_its_children(submission):
+    with Sandbox(submission) as sb:
+        sb.write("p.py", program("""
+            import os, time
+            for _ in range(3):
+                if os.fork() == 0:
+                    break
+            while True:
+                time.sleep(0.05)
+        """), 0o755)
+        r = sb.run("p.py", timeout=1)
+        assert r.timed_out and r.status is None
+        assert 1 <= r.duration < 6
+        assert leftovers(sb.token) == []
+
+
+def test_output_cap_stops_a_program_that_prints_forever(submission):
+    with Sandbox(submission) as sb:
+        sb.write("p.py", program("""
+            while True:
+                print("y" * 100)
+        """), 0o755)
+        r = sb.run("p.py", timeout=20, output_cap=10_000)
+        assert r.truncated and not r.timed_out
+        assert len(r.stdout) <= 10_000
+        assert leftovers(sb.token) == []
+
+
+def test_escaped_processes_are_killed_and_reaped(submission):
+    """setsid() and a double fork take a process out of the tree and the
+    process group: the marker still finds it; its dead parent is reaped."""
+    with Sandbox(submission) as sb:
+        sb.write("p.py", program("""
+            import os, time
+            if os.fork() == 0:
+                os.setsid()
+                if os.fork():
+                    os._exit(0)
+                time.sleep(300)
+            print("parent done")
+        """), 0o755)
+        r = sb.run("p.py")
+        assert r.stdout == "parent done\n" and r.status == 0
+        assert leftovers(sb.token) == []
+        assert our_zombies() == []
+
+
+def test_close_kills_live_programs_and_removes_the_folder(submission):
+    sb = Sandbox(submission)
+    sb.write("p.py", program("""
+        import time
+        print("ready", flush=True)
+        time.sleep(300)
+    """), 0o755)
+    live = sb.spawn("p.py")
+    assert live.expect("ready", timeout=5) == "ready"
+    token, folder = sb.token, sb.path.parent
+    sb.close()
+    assert leftovers(token) == []
+    assert not folder.exists()
+    assert our_zombies() == []
+
+
+def test_fixed_today_and_time_scale(submission):
+    with Sandbox(submission, today=datetime(2034, 2, 3, 10, 0), time_scale=20) as sb:
+        sb.write("p.py", program("""
+            import datetime, time
+            from datetime import date
+            t0 = time.time()
+            time.sleep(3)
+            print(date.today(), datetime.datetime.now().year, time.localtime().tm_year,
+                  time.strftime("%Y"), round(time.time() - t0))
+        """), 0o755)
+        r = sb.run("p.py")
+    today, year1, year2, year3, elapsed = r.stdout.split()
+    assert today == "2034-02-03" and year1 == year2 == year3 == "2034"
+    assert elapsed == "3"  # three virtual seconds went by...
+    assert r.duration < 3  # ...in much less real time
+
+
+def test_alarm_is_scaled_and_returns_whole_seconds(submission):
+    with Sandbox(submission, time_scale=10) as sb:
+        sb.write("p.py", program("""
+            import signal, time
+            fired = []
+            signal.signal(signal.SIGALRM, lambda s, f: fired.append(time.time()))
+            t0 = time.time()
+            print(signal.alarm(5), signal.alarm(2))
+            signal.pause()
+            print(round(fired[0] - t0))
+        """), 0o755)
+        r = sb.run("p.py")
+    first, elapsed = r.stdout.split("\n")[:2]
+    assert first == "0 5"  # alarm() returns the whole seconds left on the previous alarm
+    assert elapsed == "2"
+
+
+def test_child_processes_share_the_virtual_clock(submission):
+    with Sandbox(submission, today=datetime(2040, 1, 1, 12, 0), time_scale=10) as sb:
+        sb.write("child.py", program("""
+            import datetime
+            print(datetime.date.today().year)
+        """), 0o755)
+        sb.write("p.py", program("""
+            import subprocess
+            print(subprocess.run(["./child.py"], capture_output=True, text=True).stdout.strip())
+        """), 0o755)
+        assert sb.run("p.py").stdout == "2040\n"
+
+
+@pytest.mark.skipif(SANDBOX_USER is None, reason="only root drops privileges")
+def test_root_runs_student_code_unprivileged(submission):
+    with Sandbox(submission) as sb:
+        sb.write("secret.txt", "x")
+        sb.chmod("secret.txt", 0o000)
+        sb.write("p.py", program("""
+            import os
+            print(os.getuid() != 0)
+            try:
+                open("secret.txt").read()
+            except PermissionError:
+                print("refused")
+        """), 0o755)
+        assert sb.run("p.py").stdout == "True\nrefused\n"
+
+
+def test_missing_script_is_reported(submission):
+    with Sandbox(submission) as sb:
+        with pytest.raises(MissingScript):
+            sb.run("joueurs_par_nation.py", ["fr"])
+
+
+def test_script_without_run_bit_or_shebang_runs_with_python(tmp_path):
+    d = tmp_path / "sub"
+    d.mkdir()
+    (d / "a.py").write_text("print('no shebang')\n")
+    (d / "b.py").write_text("#!/usr/bin/python3\r\nprint('crlf')\r\n")
+    os.chmod(d / "b.py", 0o755)
+    sub = Submission(d)
+    assert [p for p, _ in sub.launch_problems("a.py")] == ["no_shebang", "no_exec_bit"]
+    assert [p for p, _ in sub.launch_problems("b.py")] == ["crlf"]
+    with Sandbox(sub) as sb:
+        a, b = sb.run("a.py"), sb.run("b.py")
+    assert (a.command, a.stdout) == ("python3 a.py", "no shebang\n")
+    assert (b.command, b.stdout) == ("python3 b.py", "crlf\n")
+
+
+def test_tracebacks_name_files_relative_to_the_submission(submission):
+    with Sandbox(submission) as sb:
+        sb.write("p.py", program("raise ValueError('boom')\n"), 0o755)
+        r = sb.run("p.py")
+    assert 'File "p.py", line 2' in r.stderr
+    assert "tp-grader-" not in r.stderr
+
+
+def test_signals_reach_a_live_program(submission):
+    with Sandbox(submission) as sb:
+        sb.write("p.py", program("""
+            import signal
+            signal.signal(signal.SIGINT, lambda s, f: print("got INT"))
+            print("waiting")
+            while True:
+                signal.pause()
+        """), 0o755)
+        live = sb.spawn("p.py")
+        assert live.expect("waiting", timeout=5)
+        live.send_signal(signal.SIGINT)
+        assert live.expect("got INT", timeout=5)
+        live.send_signal(signal.SIGKILL)
+        assert live.wait(timeout=5) is None  # killed, no exit status

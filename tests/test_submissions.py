@@ -1,0 +1,50 @@
+"""The grader judged on submissions whose verdict is known: the reference
+(full marks), the template (zero) and every variant of tests/submissions/
+(one bug: loses points in its own exercise only; or another correct style:
+full marks)."""
+import pytest
+
+from conftest import ROOT, exercise_scores, grade_dir
+from variants import all_variants, build
+
+VARIANTS = all_variants()
+
+
+def test_reference_scores_full_marks(tmp_path):
+    proc, report = grade_dir(ROOT / "reference")
+    assert proc.returncode == 0, proc.stderr
+    for ex, (score, max_score) in exercise_scores(report).items():
+        assert max_score > 0 and score == max_score, (ex, [t for t in report["tests"] if t["status"] != "passed"])
+
+
+def test_template_scores_zero_cleanly(tmp_path):
+    proc, report = grade_dir(ROOT / "student_template")
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert report["score"] == 0, [t["name"] for t in report["tests"] if t["status"] == "passed"]
+    assert report["max_score"] > 0
+    # every failed check explains itself, and none is a grader failure
+    assert all(t["output"].strip() for t in report["tests"])
+    assert not [t["name"] for t in report["tests"] if "grader failed on this check" in t["output"]]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
+def test_variant(variant, tmp_path):
+    sub = build(variant, tmp_path / variant.name)
+    proc, report = grade_dir(sub)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    scores = exercise_scores(report)
+    for ex, (score, max_score) in scores.items():
+        if ex == variant.loses:
+            assert score < max_score, f"{variant.name} should lose points in {ex}"
+        else:
+            failed = [t["name"] for t in report["tests"] if t["exercise"] == ex and t["status"] != "passed"]
+            assert score == max_score, f"{variant.name} lost points in {ex}: {failed}"
+    if variant.loses:
+        assert variant.loses in scores
+    status = {(t["exercise"], t["check"]): t["status"] for t in report["tests"]}
+    for key in variant.failing:
+        assert status[(variant.loses, key)] == "failed", f"{variant.name}: {key} should fail"
+    # a grader that broke on a check says so in the check's output
+    assert not [t["name"] for t in report["tests"] if "grader failed on this check" in t["output"]]
