@@ -102,7 +102,14 @@ def diagnose(lines: list[str], expected: list[Player], everyone: list[Player],
     by_name = {}
     for p in everyone:
         by_name.setdefault(p.name, p)
+    if not expected and lines and not any(n in by_name for n in names):
+        return _("For a nation with no player, print nothing at all: no message either.")
     intruders = [by_name[n] for n in names if n in by_name and by_name[n].nation != nation]
+    printed_nations = {by_name[n].nation for n in names if n in by_name}
+    if intruders and len(printed_nations) == 1:
+        return _("Every player printed is of nation '{other}', not '{wanted}': use the nation "
+                 "given on the command line (sys.argv[1]), not one written in the program.").format(
+            other=printed_nations.pop(), wanted=nation)
     if intruders:
         p = intruders[0]
         return _("{name} ({nation}) is not of nation '{wanted}' but was printed: the nation is the "
@@ -113,9 +120,9 @@ def diagnose(lines: list[str], expected: list[Player], everyone: list[Player],
     if (last is not None and not file_text.endswith("\n") and expected and expected[-1] is last
             and names == [p.name for p in expected[:-1]]):
         return _("Only the last player of the file is missing, and the file's last line has no "
-                 "'\\n' at its end: removing the last character blindly (line[:-1]) cuts a letter "
-                 "of the nation there. Strip the end of line only when it is there "
-                 "(rstrip('\\n'), strip()).")
+                 "'\\n' at its end: code that expects one there (line[:-1] cuts a letter of the "
+                 "nation, endswith(nation + '\\n') does not match) misses it. Remove the end of "
+                 "line only when it is there (rstrip('\\n'), strip()).")
     if sorted(names) == sorted(p.name for p in expected) and names != [p.name for p in expected]:
         return _("The right players, in another order: print them in the order of the file.")
     return _("Compare your output line by line with the expected one: one line per player of the "

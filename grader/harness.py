@@ -137,8 +137,29 @@ LIMITS = {
 NPROC_LIMIT = 256
 
 
+def _reset_signals():
+    """Start student programs with the signal dispositions of a fresh shell
+    job, whatever the grader inherited (nohup, a CI runner that ignores
+    SIGQUIT...): ignored signals back to default, nothing blocked.
+    SIGHUP is ignored: in a terminal the shell leads the session and outlives
+    the program, so the program's orphans get no hangup when it exits; here
+    the program itself leads the pty's session, and its exit would hang up
+    its orphans, hiding a program that leaves children running."""
+    for sig in signal.valid_signals():
+        if sig in (signal.SIGKILL, signal.SIGSTOP):
+            continue
+        try:
+            if signal.getsignal(sig) == signal.SIG_IGN:
+                signal.signal(sig, signal.SIG_DFL)
+        except (OSError, ValueError, RuntimeError):
+            pass
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
+
 def _child_setup():
     """Runs in the student process between fork and exec."""
+    _reset_signals()
     for res, value in LIMITS.items():
         try:
             resource.setrlimit(res, (value, value))
@@ -252,6 +273,83 @@ def _is_running(p: psutil.Process) -> bool:
         return False
 
 
+def pipes_of(pid: int) -> set[str]:
+    """The pipes a process holds open ("pipe:[inode]"), read from /proc."""
+    found = set()
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("pipe:"):
+                found.add(target)
+    except OSError:
+        pass
+    return found
+
+
+def caught_signals(pid: int) -> set[int]:
+    """The signals a process has a handler for (SigCgt in /proc/PID/status)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("SigCgt:"):
+                    mask = int(line.split()[1], 16)
+                    return {n for n in range(1, 65) if mask & (1 << (n - 1))}
+    except (OSError, ValueError):
+        pass
+    return set()
+
+
+def wait_for_handlers(pid: int, signals: set[int], timeout: float) -> bool:
+    """Wait until process `pid` has handlers for `signals` (read from the
+    kernel: no guessed delay before the first signal)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and is_alive(pid):
+        if signals <= caught_signals(pid):
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def wait_idle(pid: int, timeout: float) -> bool:
+    """Wait until the process is blocked (in pause(), a sleep, a read), not
+    running code: a signal sent then cannot land in the middle of a print()
+    (Python raises "reentrant call" when a handler prints during a print).
+    A person at a terminal waits the same way for a program to settle."""
+    deadline = time.monotonic() + timeout
+    calm = 0
+    while time.monotonic() < deadline:
+        try:
+            state = psutil.Process(pid).status()
+        except psutil.Error:
+            return False
+        if state == psutil.STATUS_ZOMBIE:
+            return False
+        calm = calm + 1 if state == psutil.STATUS_SLEEPING else 0
+        if calm >= 3:
+            return True
+        time.sleep(0.003)
+    return False
+
+
+def is_alive(pid: int) -> bool:
+    """Running, not a zombie (and, unlike _is_running, never reaps it: the
+    code that started it may still want its exit status)."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def process_cmdline(p: psutil.Process) -> list[str]:
+    try:
+        return p.cmdline()
+    except psutil.Error:
+        return []
+
+
 # ---------------------------------------------------------------------------
 # Reading a program's output
 
@@ -322,11 +420,18 @@ class Sandbox:
         today: Optional[datetime] = None,
         time_scale: float = 1.0,
         data_files: Sequence[Path] = (),
+        pipe_split: Optional[tuple[int, float]] = None,
     ):
+        """`pipe_split=(size, pause)`: the programs' writes to pipes reach them
+        in pieces (see inject/sitecustomize.py)."""
         self.submission = submission
         self.today = today
         self.time_scale = time_scale
-        self.token = uuid.uuid4().hex
+        self.pipe_split = pipe_split
+        # TPGRADER_SESSION (set by whoever runs the grader, e.g. its tests)
+        # prefixes the marker, so that they can find the processes of their
+        # own gradings only.
+        self.token = os.environ.get("TPGRADER_SESSION", "") + uuid.uuid4().hex
         self.epoch = time.time()
         self._roots: list[int] = []
         self._live: list["LiveProcess"] = []
@@ -406,6 +511,8 @@ class Sandbox:
         env = dict(self._env)
         if self.today is not None:
             env["TPGRADER_TODAY"] = self.today.isoformat()
+        if self.pipe_split:
+            env["TPGRADER_PIPE_SPLIT"] = "%d:%r" % self.pipe_split
         return env
 
     # -- starting programs -------------------------------------------------------
@@ -469,8 +576,8 @@ class Sandbox:
             self._close_child(child, terminal)
         return RunResult(
             command=shlex.join(argv),
-            stdout=self._relative(reader.text("stdout")),
-            stderr=self._relative(reader.text("stderr")) if not terminal else "",
+            stdout=self.relative(reader.text("stdout")),
+            stderr=self.relative(reader.text("stderr")) if not terminal else "",
             status=None if (timed_out or reader.truncated) else status,
             signal=None if (timed_out or reader.truncated) else sig,
             timed_out=timed_out,
@@ -479,7 +586,7 @@ class Sandbox:
             terminal=terminal,
         )
 
-    def _relative(self, text: str) -> str:
+    def relative(self, text: str) -> str:
         """Tracebacks name files by their path in the sandbox: show them as
         the student knows them, relative to their folder."""
         return text.replace(f"{self.path}/./", "").replace(f"{self.path}/", "")
@@ -588,8 +695,10 @@ class LiveProcess:
         returns the matched text, or None on time-out or end of output."""
         try:
             self.child.expect(pattern, timeout=timeout)
-        except (pexpect.TIMEOUT, pexpect.EOF):
-            self._record(self.child.before)
+        except pexpect.TIMEOUT:
+            return None  # what was read stays in pexpect's buffer, unconsumed
+        except pexpect.EOF:
+            self._record(self.child.before)  # pexpect empties its buffer at the end
             return None
         self._record(self.child.before + self.child.after)
         return self.child.after
@@ -598,10 +707,39 @@ class LiveProcess:
         if isinstance(text, str):
             self._seen.append(text.replace("\r\n", "\n"))
 
+    def drain(self, quiet: float = 0.05) -> None:
+        """Read what the program printed until it has been quiet for `quiet`
+        seconds, so that the transcript is complete and a later expect()
+        only sees what comes after."""
+        self._take_buffer()
+        while True:
+            try:
+                self._record(self.child.read_nonblocking(65536, timeout=quiet))
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                return
+
+    def _take_buffer(self) -> None:
+        """Text pexpect has read but no expect() matched yet: consume it."""
+        pending = self.child.buffer
+        if pending:
+            self._record(pending)
+            self.child.buffer = self.child.string_type()
+
     @property
     def transcript(self) -> str:
-        """Everything the program printed that a call to expect() consumed."""
-        return "".join(self._seen)
+        """Everything the program printed that was read so far."""
+        return self.sandbox.relative("".join(self._seen) + self.child.buffer)
+
+    def children(self) -> list[psutil.Process]:
+        """The program's living child processes (zombies left out)."""
+        try:
+            kids = psutil.Process(self.child.pid).children()
+        except psutil.Error:
+            return []
+        return [k for k in kids if _is_running(k)]
+
+    def is_alive(self) -> bool:
+        return self.child.isalive()
 
     def send_signal(self, sig: int):
         try:
@@ -613,7 +751,15 @@ class LiveProcess:
         """Wait for the program to end, reading what it prints; returns its exit
         status, None if it is still running or was killed by a signal."""
         deadline = time.monotonic() + timeout
-        while self.child.isalive() and time.monotonic() < deadline:
+        exited_at = None
+        self._take_buffer()
+        # Read to the end of the output, not just to the exit: what the program
+        # printed last may still be in the terminal when it is gone.
+        while time.monotonic() < deadline:
+            if exited_at is None and not self.child.isalive():
+                exited_at = time.monotonic()
+            if exited_at is not None and time.monotonic() - exited_at > EXIT_GRACE:
+                break  # a background child keeps the terminal open
             try:
                 self._record(self.child.read_nonblocking(65536, timeout=0.05))
             except pexpect.TIMEOUT:

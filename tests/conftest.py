@@ -1,7 +1,9 @@
 import json
+import os
 import subprocess
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -9,14 +11,34 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def grade_dir(path: Path, *extra: str, lang: str = "en") -> tuple[subprocess.CompletedProcess, dict]:
     """Grade a folder through the command line, as a student would; returns
-    the finished process and the JSON report."""
+    the finished process and the JSON report. Asserts that no process started
+    by the grading survives it."""
+    session = f"test{uuid.uuid4().hex[:8]}-"
     with tempfile.TemporaryDirectory(prefix="tp-grader-test-") as tmp:
         out = Path(tmp) / "report.json"
         proc = subprocess.run([sys.executable, "-m", "grader", str(path), "--json", str(out),
                                "--lang", lang, *extra],
-                              cwd=ROOT, capture_output=True, text=True, timeout=600)
+                              cwd=ROOT, capture_output=True, text=True, timeout=600,
+                              env={**os.environ, "TPGRADER_SESSION": session})
         report = json.loads(out.read_text()) if out.exists() else None
+    assert marked_processes(session) == []
     return proc, report
+
+
+def marked_processes(session: str = "") -> list[str]:
+    """Every process on the machine started by a grader sandbox whose marker
+    starts with `session` (zombies cannot be read, so are not included)."""
+    import psutil
+
+    from grader.harness import RUN_MARKER
+    found = []
+    for p in psutil.process_iter():
+        try:
+            if p.environ().get(RUN_MARKER, "\0").startswith(session):
+                found.append(f"{p.pid} {p.status()} {' '.join(p.cmdline())}")
+        except psutil.Error:
+            pass
+    return found
 
 
 def exercise_scores(report: dict) -> dict[str, tuple[float, float]]:

@@ -52,6 +52,13 @@ def all_variants() -> list[Variant]:
     return [load(p) for p in sorted(SUBMISSIONS.iterdir()) if (p / "variant.toml").is_file()]
 
 
+def touched_exercises(variant: Variant) -> list[str]:
+    """The exercises whose scripts the variant changes or removes."""
+    from grader.submission import EXERCISE_SCRIPTS
+    changed = {f.name for f in variant.path.iterdir() if f.name != "variant.toml"} | set(variant.remove)
+    return [ex for ex, scripts in EXERCISE_SCRIPTS.items() if changed & set(scripts)]
+
+
 def build(variant: Variant, dest: Path) -> Path:
     shutil.copytree(ROOT / variant.base, dest)
     for name in variant.remove:

@@ -44,6 +44,14 @@ def show_run(r: RunResult) -> str:
     return "\n".join(parts)
 
 
+def tail(text: str, lines: int = 30) -> str:
+    """The end of a long output, which is where a program went wrong."""
+    kept = text.rstrip("\n").split("\n")
+    if len(kept) <= lines:
+        return "\n".join(kept)
+    return "\n".join([_("[... {n} lines before ...]").format(n=len(kept) - lines), *kept[-lines:]])
+
+
 def fail_if_stuck(r: RunResult) -> None:
     if r.timed_out:
         fail(_("The program did not finish within {seconds:.0f} seconds.").format(seconds=r.duration),
@@ -68,8 +76,32 @@ def fail_if_traceback(r: RunResult, hint: str, context: Optional[str] = None) ->
                     "before it); `python3 -m py_compile FILE` shows the error. Python 2 code "
                     "(print without parentheses) is a common cause."))
     if TRACEBACK in r.output:
-        fail(_("The program crashed with a Python traceback instead of giving a message."),
+        fail(_("The program crashed with a Python traceback instead of giving a message.")
+             + traceback_location(r.output),
              command=r.command, context=context, actual=show_run(r), hint=hint)
+
+
+def python_error(text: str) -> str:
+    """" (ERROR in FILE, line N)" when `text` shows Python stopping on an
+    error (a traceback, or a syntax error before anything ran), else ""."""
+    m = _COMPILE_ERROR.search(text)
+    if m and TRACEBACK not in text[:m.start()]:
+        return " " + _("({error} in {file}, line {line})").format(
+            error=f"{m.group(3)}: {m.group(4)}", file=m.group(1).lstrip("./"), line=m.group(2))
+    return traceback_location(text)
+
+
+def traceback_location(text: str) -> str:
+    """" (error, in FILE, line N)" for the last traceback of `text`, or ""."""
+    if TRACEBACK not in text:
+        return ""
+    last = text[text.rindex(TRACEBACK):]
+    frames = re.findall(r'File "([^"]+)", line (\d+)', last)
+    error = re.search(r"^(\w+(?:Error|Exception|Interrupt)\b[^\n]*)", last, re.M)
+    if not frames:
+        return ""
+    return " " + _("({error} in {file}, line {line})").format(
+        error=error.group(1) if error else "?", file=frames[-1][0].lstrip("./"), line=frames[-1][1])
 
 
 def _words(text: str) -> str:
@@ -99,28 +131,23 @@ _LAUNCH_PROBLEMS = {
 }
 
 
-def check_launch(sandbox: Sandbox, script: str, arg_sets: Sequence[Sequence[str]]) -> None:
-    """`./script ARGS` starts it with Python, as the statement does, and it
-    does something: the same as `python3 script ARGS`, with some output."""
-    name = sandbox.script_name(script)
-    problems = sandbox.submission.launch_problems(name)
+def check_launch_problems(name: str, problems: list) -> None:
+    """Fail with what keeps `./name` from starting Python, if anything does."""
     if problems:
         fail(_("`./{script}` does not start your program.").format(script=name),
              actual="\n".join(_LAUNCH_PROBLEMS[p](name, v) for p, v in problems),
              hint=_("The statement runs every script as ./script.py: that needs the run permission "
                     "and a first line `#!/usr/bin/python3`. Your program was graded anyway, "
                     "run with python3."))
-    printed = False
-    for args in arg_sets:
-        direct = sandbox.run(script, args, argv=["./" + name, *args])
-        interpreted = sandbox.run(script, args, argv=["python3", name, *args])
-        if (direct.stdout, direct.stderr, direct.status) != (interpreted.stdout, interpreted.stderr,
-                                                            interpreted.status):
-            fail(_("`./{script}` does not behave like `python3 {script}`.").format(script=name),
-                 command=direct.command, expected=show_run(interpreted), actual=show_run(direct),
-                 hint=_("Check the shebang (first line): it must start Python 3."))
-        printed = printed or bool(direct.output.strip())
-    if not printed:
+
+
+def check_launch(sandbox: Sandbox, script: str, arg_sets: Sequence[Sequence[str]]) -> None:
+    """`./script ARGS` starts it with Python, as the statement does, and it
+    does something: it prints something with one of `arg_sets`."""
+    name = sandbox.script_name(script)
+    check_launch_problems(name, sandbox.submission.launch_problems(name))
+    runs = [sandbox.run(script, args) for args in arg_sets]
+    if not any(r.output.strip() for r in runs):
         fail(_("{script} starts but prints nothing at all, with or without arguments: it does not "
                "seem to be written yet.").format(script=name),
              command="; ".join(" ".join(["./" + name, *a]) for a in arg_sets))
@@ -187,8 +214,10 @@ def file_error_run(sandbox: Sandbox, script: str, how: str, nation: str = "es") 
     return r, context
 
 
-def check_file_error(sandbox: Sandbox, script: str, how: str, *, strict_stdout: bool = True) -> None:
-    """A message on stderr naming the file, nothing on stdout, no traceback."""
+def check_file_error(sandbox: Sandbox, script: str, how: str, *,
+                     silent_hint: Optional[str] = None) -> None:
+    """A message on stderr naming the file, nothing on stdout, no traceback.
+    `silent_hint`: what to say when nothing reaches stderr."""
     r, context = file_error_run(sandbox, script, how)
     expected = _("stdout: (nothing)\nstderr: foot_2020.txt : Pb ouverture")
     fail_if_traceback(r, _("Put the open() in a try: ... except OSError: (IOError) block: OSError "
@@ -196,11 +225,20 @@ def check_file_error(sandbox: Sandbox, script: str, how: str, *, strict_stdout: 
                            "os.path.isfile() first is not enough when the file exists but "
                            "cannot be read."), context=context)
     if FOOT_FILE not in r.stderr:
-        fail(_("The error message on stderr does not name foot_2020.txt."), command=r.command,
-             context=context, expected=expected, actual=show_run(r),
-             hint=_("Write the message on stderr (sys.stderr.write or print(..., file=sys.stderr)) "
-                    "and name the file, as in `foot_2020.txt : Pb ouverture`."))
-    if strict_stdout and r.stdout.strip():
+        if FOOT_FILE in r.stdout or "ouverture" in r.stdout.lower():
+            summary = _("The error message went to stdout; it belongs on stderr.")
+            hint = _("Write it with sys.stderr.write(...) or print(..., file=sys.stderr).")
+        elif not r.stderr.strip():
+            summary = _("Nothing was written on stderr: the file error is not reported.")
+            hint = silent_hint or _("Write the message on stderr (sys.stderr.write or "
+                                    "print(..., file=sys.stderr)), as in `foot_2020.txt : Pb ouverture`.")
+        else:
+            summary = _("The error message on stderr does not name foot_2020.txt.")
+            hint = (stderr_hint(r, ["es"]) if "usage" in r.stderr.lower() else
+                    _("Name the file in the message, as in `foot_2020.txt : Pb ouverture`."))
+        fail(summary, command=r.command, context=context, expected=expected, actual=show_run(r),
+             hint=hint)
+    if r.stdout.strip():
         fail(_("The program writes on stdout although the file cannot be opened."), command=r.command,
              context=context, expected=expected, actual=show_run(r),
              hint=_("When the file cannot be opened, the only output is the error message, on stderr."))
@@ -234,13 +272,18 @@ def check_players(sandbox: Sandbox, script: str, args: Sequence[str], file_text:
     bad = first_mismatch(lines, expected, year)
     if bad is not None:
         exp_lines = [p.expected_line(year) for p in expected]
+        if not lines and r.stderr.strip():
+            fail(_("Nothing was printed on stdout, and this on stderr: {message}").format(
+                    message=r.stderr.strip().split("\n")[-1]),
+                 command=r.command, context=context, expected="\n".join(exp_lines),
+                 actual=show_run(r), hint=stderr_hint(r, args))
         got = lines[bad] if bad < len(lines) else _("(no line)")
-        want = exp_lines[bad] if bad < len(exp_lines) else _("(no line: the list should end here)")
+        want = exp_lines[bad] if bad < len(exp_lines) else _("(end of the list)")
         fail(_("Line {n} of the output is wrong: expected `{want}`, got `{got}`.").format(
                 n=bad + 1, want=want, got=got),
              command=r.command, context=context,
              expected="\n".join(exp_lines) if exp_lines else _("(nothing)"),
-             actual=show_run(r), diff_actual=r.stdout,
+             actual=show_run(r), diff_actual=r.stdout if exp_lines else None,
              hint=diagnose(lines, expected, everyone, nation, year, file_text))
     if not expected and r.status != 0:
         fail(_("For a nation with no player, the program must print nothing and end with status 0."),
@@ -249,6 +292,17 @@ def check_players(sandbox: Sandbox, script: str, args: Sequence[str], file_text:
              hint=_("No player is not an error: print nothing, and do not call sys.exit with a "
                     "non-zero status."))
     return r
+
+
+def stderr_hint(r: RunResult, args: Sequence[str]) -> str:
+    """Why a program printed an error instead of players, from its message."""
+    if "usage" in r.stderr.lower():
+        if len(args) > 1:
+            return _("The program was given the nation and extra arguments, which must be ignored: "
+                     "test len(sys.argv) < 2 (a missing nation), not len(sys.argv) != 2.")
+        return _("A usage message although the nation was given: if it comes from "
+                 "joueurs_nation_subproc.py, your consumer started it without the nation.")
+    return _("Read the message on stderr: it says what went wrong.")
 
 
 def check_lines_unchanged(sandbox: Sandbox, script: str, args: Sequence[str], file_text: str,
@@ -265,6 +319,10 @@ def check_lines_unchanged(sandbox: Sandbox, script: str, args: Sequence[str], fi
         if expected and not lines:
             hint = _("Nothing was printed: compare the nation field (the 5th, without its '\\n') "
                      "with the argument.")
+        elif len(lines) == len(expected) and all(
+                ln.startswith(e.split(":")[0]) for ln, e in zip(lines, expected)):
+            hint = _("The right players, but their lines were changed: print each line exactly as "
+                     "it is in the file (nom:club:poste:annee:nation), only without its '\\n'.")
         elif any(ln.rsplit(":", 1)[-1].strip() != nation for ln in lines):
             hint = _("Some printed lines are not of nation '{nation}': the nation is the 5th field "
                      "and must equal the argument.").format(nation=nation)

@@ -77,7 +77,10 @@ def test_parent_usage_wording(sandbox):
 
 @check(EX, "parent_file_error", N_("Consumer, foot_2020.txt missing: the producer's message reaches stderr, no traceback"))
 def test_parent_file_error(sandbox):
-    common.check_file_error(sandbox, PARENT, "missing")
+    common.check_file_error(sandbox, PARENT, "missing", silent_hint=_(
+        "The producer writes the message on its stderr; it reaches the user when the consumer "
+        "leaves the producer's stderr alone (no stderr=subprocess.PIPE), or reads it and writes "
+        "it on its own stderr."))
 
 
 @check(EX, "parent_delegates", N_("The consumer runs joueurs_nation_subproc.py with the nation and prints what it sends"))

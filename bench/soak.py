@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Steadiness: grade submissions many times (optionally with every core kept
+busy by stress-ng) and list every check whose verdict changed between runs.
+
+    .venv/bin/python bench/soak.py --runs 30 --stress reference student_template
+    .venv/bin/python bench/soak.py --runs 10 --variants        # every tests/submissions variant
+
+Exit status 1 when a verdict changed (a flaky check), 0 otherwise."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def grade(path: Path, exercises: list[str]) -> tuple[dict[str, str], float]:
+    with tempfile.TemporaryDirectory(prefix="tp-grader-soak-") as tmp:
+        out = Path(tmp) / "r.json"
+        args = [sys.executable, "-m", "grader", str(path), "--json", str(out), "--lang", "en"]
+        for ex in exercises:
+            args += ["--exercise", ex]
+        start = time.monotonic()
+        subprocess.run(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        took = time.monotonic() - start
+        report = json.loads(out.read_text())
+    return {f"{t['exercise']}.{t['check']}": t["status"] for t in report["tests"]}, took
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("submissions", nargs="*", type=Path)
+    ap.add_argument("--runs", type=int, default=30)
+    ap.add_argument("--stress", action="store_true", help="keep every core busy with stress-ng meanwhile")
+    ap.add_argument("--variants", action="store_true", help="also every variant of tests/submissions")
+    ap.add_argument("--exercise", action="append", default=[])
+    args = ap.parse_args()
+
+    from variants import all_variants, build
+
+    work = Path(tempfile.mkdtemp(prefix="tp-grader-soak-"))
+    targets = {str(p): p for p in args.submissions}
+    if args.variants:
+        for v in all_variants():
+            targets[v.name] = build(v, work / v.name)
+    stress = None
+    if args.stress:
+        if not shutil.which("stress-ng"):
+            print("stress-ng is not installed (apt-get install stress-ng)", file=sys.stderr)
+            return 2
+        stress = subprocess.Popen(["stress-ng", "--cpu", str(os.cpu_count()), "--quiet"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    times: dict[str, list[float]] = defaultdict(list)
+    try:
+        for run in range(1, args.runs + 1):
+            for name, path in targets.items():
+                verdicts, took = grade(path, args.exercise)
+                times[name].append(took)
+                for check, status in verdicts.items():
+                    seen[name][check].add(status)
+                    counts[name][check][status] += 1
+            print(f"run {run}/{args.runs} done", file=sys.stderr)
+    finally:
+        if stress:
+            stress.terminate()
+            stress.wait()
+        shutil.rmtree(work, ignore_errors=True)
+    changed = 0
+    for name in targets:
+        med = sorted(times[name])[len(times[name]) // 2]
+        flaky = {c: dict(counts[name][c]) for c, s in seen[name].items() if len(s) > 1}
+        changed += len(flaky)
+        print(f"{name}: {len(seen[name])} checks, median {med:.2f} s, "
+              f"{'changed: ' + json.dumps(flaky) if flaky else 'every verdict the same'}")
+    print(f"changed verdicts: {changed} ({args.runs} runs, stress={'on' if args.stress else 'off'})")
+    return 1 if changed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+#!/usr/bin/python3
+# -*- coding: UTF-8 -*-
+# joueurs_par_nation.py nation
+
+import sys
+import datetime
+
+if len(sys.argv[1:]) == 0:
+    sys.stderr.write("Argument 'nation' manquant !\n")
+    exit(1)
+nation = sys.argv[1]
+
+try:
+    f = open("foot_2020.txt", "r")
+except IOError:
+    sys.stderr.write("foot_2020.txt : Pb ouverture\n")
+    exit(1)
+
+annee_courante = datetime.date.today().year
+for ligne in f:
+    nom, club, _, annee, nat = ligne.rstrip('\n').split(':')
+    if nat == nation:
+        print("{0}, {1}, {2:d}".format(nom, club, annee_courante - int(annee)))
+f.close()
