@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -44,14 +45,16 @@ def main() -> int:
     ap.add_argument("--variants", action="store_true", help="also every variant of tests/submissions")
     ap.add_argument("--exercise", action="append", default=[])
     args = ap.parse_args()
+    # killed (SIGTERM): still stop stress-ng and remove the temporary folders
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
-    from variants import all_variants, build
+    from variants import all_variants, build, touched_exercises
 
     work = Path(tempfile.mkdtemp(prefix="tp-grader-soak-"))
-    targets = {str(p): p for p in args.submissions}
-    if args.variants:
+    targets = {str(p): (p, args.exercise) for p in args.submissions}
+    if args.variants:  # each on the exercises it changes, as the test suite does
         for v in all_variants():
-            targets[v.name] = build(v, work / v.name)
+            targets[v.name] = (build(v, work / v.name), args.exercise or touched_exercises(v))
     stress = None
     if args.stress:
         if not shutil.which("stress-ng"):
@@ -64,8 +67,8 @@ def main() -> int:
     times: dict[str, list[float]] = defaultdict(list)
     try:
         for run in range(1, args.runs + 1):
-            for name, path in targets.items():
-                verdicts, took = grade(path, args.exercise)
+            for name, (path, exercises) in targets.items():
+                verdicts, took = grade(path, exercises)
                 times[name].append(took)
                 for check, status in verdicts.items():
                     seen[name][check].add(status)

@@ -76,6 +76,14 @@ class SignalSession:
         self.live.drain()
         return python_error(self.live.transcript)
 
+    def fail_if_crashed(self, hint: Optional[str] = None) -> None:
+        """Fail, naming the error, if the program printed a Python error."""
+        crash = self.crashed()
+        if crash:
+            self.fail(_("The program crashed with a Python traceback") + crash + ".",
+                      hint=hint or _("Read the traceback from its last line up: it names the "
+                                     "error and the line."))
+
     def fail(self, summary: str, hint: str, expected: Optional[str] = None) -> None:
         self.live.drain(quiet=0.1)
         fail(summary, command=self.live.command,

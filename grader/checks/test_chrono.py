@@ -46,11 +46,8 @@ class Chrono(SignalSession):
 
     def fail_if_gone(self) -> None:
         """Before a signal: the chronometer must still be running."""
-        crash = self.crashed()
-        if crash:
-            self.fail(_("The chronometer crashed with a Python traceback") + crash + ".",
-                      hint=_("Read the traceback from its last line up. In a handler, a counter "
-                             "changed there must be declared global (global nsec)."))
+        self.fail_if_crashed(_("Read the traceback from its last line up. In a handler, a counter "
+                               "changed there must be declared global (global nsec)."))
         if not self.live.is_alive():
             self.wait_exit(1)
             self.fail(_("The chronometer is no longer running."),
@@ -63,11 +60,7 @@ class Chrono(SignalSession):
         sent_at = self.virtual_now()
         line = self.expect_line(rf"\b{self.pid}\b", timeout=3)
         if line is None:
-            crash = self.crashed()
-            if crash:
-                self.fail(_("The chronometer crashed with a Python traceback") + crash + ".",
-                          hint=_("Read the traceback from its last line up: it names the error "
-                                 "and the line of your handler."))
+            self.fail_if_crashed()
             if not self.live.is_alive():
                 self.fail(_("The chronometer stopped on {signal} instead of showing its count.").format(
                     signal=what),
@@ -144,11 +137,7 @@ def test_sigquit_stops(chrono):
     mark = len(chrono.live.transcript)
     status = chrono.wait_exit(timeout=3)
     after = chrono.live.transcript[mark:]
-    crash = chrono.crashed()
-    if crash:
-        chrono.fail(_("On SIGQUIT, the chronometer crashed with a Python traceback") + crash + ".",
-                    hint=_("Read the traceback from its last line up: it names the error and the "
-                           "line of your handler."))
+    chrono.fail_if_crashed()
     expected = _("a line with the count (about {n}), `Fin du chronometre ( {pid} )`, exit status 0").format(
         n=2, pid=chrono.pid)
     if chrono.live.is_alive():

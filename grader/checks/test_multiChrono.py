@@ -47,10 +47,7 @@ class Multi(SignalSession):
     def start(self):
         if not self.wait_ready({SIGTERM, SIGINT, SIGQUIT}):
             self.note(_("no handler for SIGTERM, SIGINT and SIGQUIT after 5 s"))
-        crash = self.crashed()
-        if crash:
-            self.fail(_("multiChrono crashed with a Python traceback") + crash + ".",
-                      hint=_("Read the traceback from its last line up: it names the error and the line."))
+        self.fail_if_crashed()
 
     def new_chrono(self) -> int:
         """SIGTERM, then wait for one more child that runs chrono.py."""
