@@ -4,6 +4,7 @@ busy by stress-ng) and list every check whose verdict changed between runs.
 
     .venv/bin/python bench/soak.py --runs 30 --stress reference student_template
     .venv/bin/python bench/soak.py --runs 10 --variants        # every tests/submissions variant
+    .venv/bin/python bench/soak.py --runs 30 --concurrent 2 --exercise wine_bottles reference
 
 Exit status 1 when a verdict changed (a flaky check), 0 otherwise."""
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +46,8 @@ def main() -> int:
     ap.add_argument("--stress", action="store_true", help="keep every core busy with stress-ng meanwhile")
     ap.add_argument("--variants", action="store_true", help="also every variant of tests/submissions")
     ap.add_argument("--exercise", action="append", default=[])
+    ap.add_argument("--concurrent", type=int, default=1, metavar="N",
+                    help="grade each submission N times at once (two gradings on one machine)")
     args = ap.parse_args()
     # killed (SIGTERM): still stop stress-ng and remove the temporary folders
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -68,11 +72,13 @@ def main() -> int:
     try:
         for run in range(1, args.runs + 1):
             for name, (path, exercises) in targets.items():
-                verdicts, took = grade(path, exercises)
-                times[name].append(took)
-                for check, status in verdicts.items():
-                    seen[name][check].add(status)
-                    counts[name][check][status] += 1
+                with ThreadPoolExecutor(args.concurrent) as pool:
+                    gradings = list(pool.map(lambda _: grade(path, exercises), range(args.concurrent)))
+                for verdicts, took in gradings:
+                    times[name].append(took)
+                    for check, status in verdicts.items():
+                        seen[name][check].add(status)
+                        counts[name][check][status] += 1
             print(f"run {run}/{args.runs} done", file=sys.stderr)
     finally:
         if stress:
@@ -86,7 +92,8 @@ def main() -> int:
         changed += len(flaky)
         print(f"{name}: {len(seen[name])} checks, median {med:.2f} s, "
               f"{'changed: ' + json.dumps(flaky) if flaky else 'every verdict the same'}")
-    print(f"changed verdicts: {changed} ({args.runs} runs, stress={'on' if args.stress else 'off'})")
+    print(f"changed verdicts: {changed} ({args.runs} runs x {args.concurrent} at once, "
+          f"stress={'on' if args.stress else 'off'})")
     return 1 if changed else 0
 
 

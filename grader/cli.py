@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--exercise", action="append", choices=list(EXERCISE_SCRIPTS), metavar="KEY",
                    help=_("grade only this exercise (repeatable): {keys}").format(
                        keys=", ".join(EXERCISE_SCRIPTS)))
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help=_("exercises graded at the same time (default: the number of cores + 1)"))
     p.add_argument("--no-color", action="store_true", help=_("no colours in the report"))
     return p
 
@@ -58,6 +60,8 @@ def main(argv=None) -> int:
     from .runner import GraderBug, grade
     from .submission import Submission, SubmissionError
 
+    if args.jobs is not None and args.jobs < 1:
+        return _error(_("--jobs must be 1 or more"), 2)
     if args.json:
         target_dir = Path(args.json).resolve().parent
         if not target_dir.is_dir():
@@ -70,7 +74,7 @@ def main(argv=None) -> int:
             path=args.submission, reason=e), 2)
     start = time.monotonic()
     try:
-        results = grade(Path(args.submission), args.exercise)
+        results, notes = grade(Path(args.submission), args.exercise, jobs=args.jobs)
     except KeyboardInterrupt:
         return _error(_("interrupted"), 130)
     except GraderBug as e:
@@ -82,10 +86,10 @@ def main(argv=None) -> int:
             error=f"{type(e).__name__}: {e}"), 3)
     duration = time.monotonic() - start
     color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
-    sys.stdout.write(text_report(results, args.submission, duration, color=color))
+    sys.stdout.write(text_report(results, args.submission, duration, color=color, notes=notes))
     if args.json:
         try:
-            write_json(Path(args.json), json_report(results, duration))
+            write_json(Path(args.json), json_report(results, duration, notes))
         except OSError as e:
             return _error(_("cannot write {file}: {reason}").format(file=args.json, reason=e.strerror), 2)
     return 0

@@ -3,7 +3,7 @@
 traceback. Every text in it is already translated (see i18n)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 

@@ -17,6 +17,7 @@ the folder, whatever happened.
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import pwd
 import resource
@@ -36,6 +37,7 @@ from typing import Callable, Optional, Sequence
 import pexpect
 import psutil
 
+from .network import open_files, open_network
 from .submission import Submission
 
 INJECT_DIR = Path(__file__).parent / "inject"
@@ -157,9 +159,11 @@ def _reset_signals():
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
 
 
-def _child_setup():
+def _child_setup(network=None):
     """Runs in the student process between fork and exec."""
     _reset_signals()
+    if network is not None:
+        network.join()  # needs the grader's privileges: before setuid
     for res, value in LIMITS.items():
         try:
             resource.setrlimit(res, (value, value))
@@ -275,18 +279,7 @@ def _is_running(p: psutil.Process) -> bool:
 
 def pipes_of(pid: int) -> set[str]:
     """The pipes a process holds open ("pipe:[inode]"), read from /proc."""
-    found = set()
-    try:
-        for fd in os.listdir(f"/proc/{pid}/fd"):
-            try:
-                target = os.readlink(f"/proc/{pid}/fd/{fd}")
-            except OSError:
-                continue
-            if target.startswith("pipe:"):
-                found.add(target)
-    except OSError:
-        pass
-    return found
+    return open_files(pid, "pipe:")
 
 
 def caught_signals(pid: int) -> set[int]:
@@ -421,9 +414,11 @@ class Sandbox:
         time_scale: float = 1.0,
         data_files: Sequence[Path] = (),
         pipe_split: Optional[tuple[int, float]] = None,
+        network: bool = False,
     ):
         """`pipe_split=(size, pause)`: the programs' writes to pipes reach them
-        in pieces (see inject/sitecustomize.py)."""
+        in pieces (see inject/sitecustomize.py). `network`: the programs get a
+        network of their own, loopback only (see network.py)."""
         self.submission = submission
         self.today = today
         self.time_scale = time_scale
@@ -435,6 +430,7 @@ class Sandbox:
         self.epoch = time.time()
         self._roots: list[int] = []
         self._live: list["LiveProcess"] = []
+        self.network = None
         self._tmp = Path(tempfile.mkdtemp(prefix="tp-grader-"))
         try:
             os.chmod(self._tmp, 0o711)  # the sandbox user must get through
@@ -454,7 +450,11 @@ class Sandbox:
                 os.chmod(f, 0o644)
             self._own_tree(self.path)
             self._env = self._make_env(bin_dir, inject)
+            if network:
+                self.network = open_network()
+            self._preexec = functools.partial(_child_setup, self.network)
         except BaseException:
+            self._close_network()
             shutil.rmtree(self._tmp, ignore_errors=True)
             raise
 
@@ -505,14 +505,16 @@ class Sandbox:
         }
         return env
 
-    def env(self) -> dict[str, str]:
+    def env(self, extra: Optional[dict[str, str]] = None) -> dict[str, str]:
         """The environment of a program started now (checks may change
-        `today` between runs)."""
-        env = dict(self._env)
+        `today` between runs); `extra`: variables for this program only."""
+        env = dict(self._env, **(extra or {}))
         if self.today is not None:
             env["TPGRADER_TODAY"] = self.today.isoformat()
         if self.pipe_split:
             env["TPGRADER_PIPE_SPLIT"] = "%d:%r" % self.pipe_split
+        if self.network is not None and self.network.kind == "shared":
+            env["TPGRADER_REUSEADDR"] = "1"
         return env
 
     # -- starting programs -------------------------------------------------------
@@ -591,11 +593,13 @@ class Sandbox:
         the student knows them, relative to their folder."""
         return text.replace(f"{self.path}/./", "").replace(f"{self.path}/", "")
 
-    def spawn(self, script: str, args: Sequence[str] = (), *, argv: Optional[list[str]] = None) -> "LiveProcess":
+    def spawn(self, script: str, args: Sequence[str] = (), *, argv: Optional[list[str]] = None,
+              env: Optional[dict[str, str]] = None) -> "LiveProcess":
         """Start a program in a terminal and keep it running, for checks that
-        talk to it (signals, sockets). Closed with the sandbox."""
+        talk to it (signals, sockets). Closed with the sandbox. `env`: extra
+        environment variables for this program (see inject/sitecustomize.py)."""
         argv = argv or self.command_for(script, args)
-        child = self._spawn_pty(argv, encoding="utf-8")
+        child = self._spawn_pty(argv, encoding="utf-8", extra_env=env)
         self._roots.append(child.pid)
         live = LiveProcess(self, child, shlex.join(argv))
         self._live.append(live)
@@ -610,7 +614,7 @@ class Sandbox:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,
-            preexec_fn=_child_setup,
+            preexec_fn=self._preexec,
             close_fds=True,
         )
         if stdin is not None:
@@ -621,21 +625,27 @@ class Sandbox:
                 pass
         return proc
 
-    def _spawn_pty(self, argv: list[str], encoding: Optional[str] = None) -> pexpect.spawn:
+    def _spawn_pty(self, argv: list[str], encoding: Optional[str] = None,
+                   extra_env: Optional[dict[str, str]] = None) -> pexpect.spawn:
         # pexpect looks `./script.py` up from the grader's own folder: let a
         # shell exec it from the sandbox instead (same pid, same argv[0]).
-        return pexpect.spawn(
+        child = pexpect.spawn(
             "/bin/sh",
             ["-c", 'exec "$@"', "sh", *argv],
             cwd=str(self.path),
-            env=self.env(),
+            env=self.env(extra_env),
             echo=False,
-            preexec_fn=_child_setup,
+            preexec_fn=self._preexec,
             dimensions=(24, 200),
             encoding=encoding,
             codec_errors="replace",
             timeout=DEFAULT_TIMEOUT,
         )
+        # pexpect sleeps 0.1 s on every close "to let the kernel update the
+        # process status"; kill_all() sees to the processes, so skip it.
+        child.ptyproc.delayafterclose = 0
+        child.ptyproc.delayafterterminate = 0.01
+        return child
 
     @staticmethod
     def _exit_status(child, terminal: bool) -> tuple[Optional[int], Optional[int]]:
@@ -660,6 +670,12 @@ class Sandbox:
         except Exception:
             pass
 
+    def running(self) -> list[str]:
+        """The sandbox's processes still running (zombies left out), as
+        "pid command line"."""
+        return [f"{p.pid} {' '.join(process_cmdline(p))}"
+                for p in _marked_processes(self.token) if _is_running(p)]
+
     # -- the end -----------------------------------------------------------------
 
     def close(self):
@@ -668,7 +684,13 @@ class Sandbox:
                 live._close()
             kill_all(self.token, self._roots)
         finally:
+            self._close_network()
             shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def _close_network(self):
+        if self.network is not None:
+            self.network.close()
+            self.network = None
 
     def __enter__(self) -> "Sandbox":
         return self
@@ -700,6 +722,9 @@ class LiveProcess:
         except pexpect.EOF:
             self._record(self.child.before)  # pexpect empties its buffer at the end
             return None
+        except pexpect.ExceptionPexpect:  # the process was reaped by kill_all(): gone
+            self._take_buffer()
+            return None
         self._record(self.child.before + self.child.after)
         return self.child.after
 
@@ -715,7 +740,7 @@ class LiveProcess:
         while True:
             try:
                 self._record(self.child.read_nonblocking(65536, timeout=quiet))
-            except (pexpect.TIMEOUT, pexpect.EOF):
+            except pexpect.ExceptionPexpect:  # quiet, at the end, or reaped by kill_all()
                 return
 
     def _take_buffer(self) -> None:
@@ -739,7 +764,18 @@ class LiveProcess:
         return [k for k in kids if _is_running(k)]
 
     def is_alive(self) -> bool:
-        return self.child.isalive()
+        try:
+            return self.child.isalive()
+        except pexpect.ExceptionPexpect:  # already reaped by kill_all(): gone
+            return False
+
+    def family(self) -> list[int]:
+        """The program's pid and those of its living descendants."""
+        try:
+            root = psutil.Process(self.child.pid)
+            return [p.pid for p in [root] + root.children(recursive=True) if _is_running(p)]
+        except psutil.Error:
+            return []
 
     def send_signal(self, sig: int):
         try:
@@ -756,7 +792,7 @@ class LiveProcess:
         # Read to the end of the output, not just to the exit: what the program
         # printed last may still be in the terminal when it is gone.
         while time.monotonic() < deadline:
-            if exited_at is None and not self.child.isalive():
+            if exited_at is None and not self.is_alive():
                 exited_at = time.monotonic()
             if exited_at is not None and time.monotonic() - exited_at > EXIT_GRACE:
                 break  # a background child keeps the terminal open
@@ -764,11 +800,11 @@ class LiveProcess:
                 self._record(self.child.read_nonblocking(65536, timeout=0.05))
             except pexpect.TIMEOUT:
                 pass
-            except pexpect.EOF:
+            except pexpect.ExceptionPexpect:  # the end of the output, or reaped by kill_all()
                 break
-        while self.child.isalive() and time.monotonic() < deadline:
+        while self.is_alive() and time.monotonic() < deadline:
             time.sleep(0.005)
-        if self.child.isalive():
+        if self.is_alive():
             return None
         return self.child.exitstatus
 

@@ -59,14 +59,20 @@ class _PoTranslations(gettext.NullTranslations):
 
 
 _current: gettext.NullTranslations = gettext.NullTranslations()
+_language = DEFAULT_LANGUAGE
 
 
 def set_language(lang: str) -> None:
-    global _current
+    global _current, _language
     if lang not in LANGUAGES:
         raise ValueError(lang)
+    _language = lang
     po = LOCALE_DIR / lang / "LC_MESSAGES" / "grader.po"
     _current = _PoTranslations(read_po(po)) if po.exists() else gettext.NullTranslations()
+
+
+def current_language() -> str:
+    return _language
 
 
 def _(message: str) -> str:

@@ -7,7 +7,7 @@ import difflib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from .feedback import Feedback
 from .i18n import _
@@ -90,7 +90,7 @@ class _Style:
 
 
 def text_report(results: list[CheckResult], submission: str, duration: float,
-                color: bool = False) -> str:
+                color: bool = False, notes: Sequence[str] = ()) -> str:
     st = _Style(color)
     out = [st.bold(_("tp-grader: {path}").format(path=submission)), ""]
     scores = exercise_scores(results)
@@ -118,16 +118,18 @@ def text_report(results: list[CheckResult], submission: str, duration: float,
             out.append("")
     else:
         out.append(st.ok(_("Every check passed.")))
+    out += [f"{_('Note:')} {note}" for note in notes]
     out.append(_("Graded in {seconds:.1f} s.").format(seconds=duration))
     return "\n".join(out) + "\n"
 
 
-def json_report(results: list[CheckResult], duration: float) -> dict:
+def json_report(results: list[CheckResult], duration: float, notes: Sequence[str] = ()) -> dict:
     scores = exercise_scores(results)
     return {
         "score": sum(e.score for e in scores),
         "max_score": sum(e.max_score for e in scores),
         "execution_time": round(duration, 3),
+        "output": "\n".join(notes),  # Gradescope shows it above the tests
         "exercises": [e.__dict__ for e in scores],
         "tests": [
             {

@@ -3,9 +3,11 @@ and collects one `CheckResult` per check. pytest is driven programmatically,
 with its own output off: what the student reads comes from report.py."""
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -14,7 +16,8 @@ import pytest
 
 from .feedback import CheckFailed, Feedback
 from .harness import MissingScript
-from .i18n import _
+from .i18n import _, current_language, set_language
+from .network import shared_network_reason
 from .rubric import RubricError, load_rubric
 from .submission import EXERCISE_SCRIPTS, Submission
 
@@ -83,7 +86,7 @@ class _Collector:
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "check(exercise, key, title): a graded check")
 
-    @pytest.fixture
+    @pytest.fixture(scope="session")
     def grading(self) -> GradingContext:
         return self.context
 
@@ -122,18 +125,63 @@ class _Collector:
             result.duration = time.monotonic() - self._started.get(item.nodeid, time.monotonic())
 
 
-def grade(submission_dir: Path, exercises: Optional[list[str]] = None) -> list[CheckResult]:
-    """Grade one submission; the results come in the order of CONTRACT.md's
-    exercises, then of the checks in their file."""
+def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
+          jobs: Optional[int] = None) -> tuple[list[CheckResult], list[str]]:
+    """Grade one submission: (results, notes). The results come in the order
+    of CONTRACT.md's exercises, then of the checks in their file; the notes
+    say how the grading ran where the reader should know (see `notes()`).
+
+    Exercises are graded independently, `jobs` at a time in worker processes
+    (default: one more than the cores, since checks mostly wait on the
+    programs they run); jobs=1 grades them all here, one after the other."""
+    wanted = [ex for ex in (exercises or EXERCISE_SCRIPTS) if (CHECKS_DIR / f"test_{ex}.py").is_file()]
+    jobs = min(jobs or (os.cpu_count() or 1) + 1, len(wanted))
+    if jobs <= 1:
+        results, reasons = _grade_here(Path(submission_dir), wanted)
+    else:
+        results, reasons = [], []
+        context = multiprocessing.get_context("spawn")  # a fresh grader: see harness._become_subreaper
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=set_language,
+                                 initargs=(current_language(),)) as pool:
+            # the longest first, so that the last to start are short
+            ordered = sorted(wanted, key=lambda ex: -EXPECTED_SECONDS.get(ex, 1))
+            futures = [pool.submit(_grade_here, Path(submission_dir), [ex]) for ex in ordered]
+            for future in futures:
+                part, why = future.result()
+                results += part
+                reasons += why
+    order = {ex: i for i, ex in enumerate(EXERCISE_SCRIPTS)}
+    results.sort(key=lambda r: order.get(r.exercise, len(order)))  # stable: keeps check order
+    return results, notes(reasons)
+
+
+# Rough wall time of each exercise's checks on the reference (bench/bench.py),
+# to start the longest first.
+EXPECTED_SECONDS = {"wine_bottles": 6, "joueurs_nation": 4, "joueurs_par_nation": 3, "chrono": 2.5,
+                    "multiChrono": 2, "bottles_of_beer2": 1.5}
+
+
+def notes(shared_network_reasons: list[str]) -> list[str]:
+    """What the reader of a report should know about how it was made."""
+    if not shared_network_reasons:
+        return []
+    return [_("the client and server scenarios ran on this machine's own network, one grading at "
+              "a time, because a private network could not be made ({reason}); a server of yours "
+              "left running on the same port would disturb them.").format(
+                  reason=shared_network_reasons[0])]
+
+
+def _grade_here(submission_dir: Path, exercises: list[str]) -> tuple[list[CheckResult], list[str]]:
+    """Run the checks of `exercises` in this process: (results, why a shared
+    network was used, if it was)."""
     submission = Submission(submission_dir)
     try:
         rubric = load_rubric()
     except RubricError as e:
         raise GraderBug(str(e)) from None
     collector = _Collector(GradingContext(submission), rubric)
-    targets = [str(CHECKS_DIR / f"test_{ex}.py") for ex in exercises] if exercises else [str(CHECKS_DIR)]
     args = [
-        *targets,
+        *[str(CHECKS_DIR / f"test_{ex}.py") for ex in exercises],
         "-c", str(CHECKS_DIR / "pytest.ini"),
         "--rootdir", str(CHECKS_DIR),
         "-p", "no:cacheprovider",
@@ -154,7 +202,5 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None) -> list[C
         collector.errors.append("no check was collected")
     if collector.errors:
         raise GraderBug("; ".join(collector.errors))
-    order = {ex: i for i, ex in enumerate(EXERCISE_SCRIPTS)}
-    results = list(collector.results.values())
-    results.sort(key=lambda r: order.get(r.exercise, len(order)))  # stable: keeps check order
-    return results
+    reason = shared_network_reason()
+    return list(collector.results.values()), [reason] if reason else []

@@ -5,11 +5,13 @@ import sys
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def grade_dir(path: Path, *extra: str, lang: str = "en") -> tuple[subprocess.CompletedProcess, dict]:
+def grade_dir(path: Path, *extra: str, lang: str = "en",
+              env: Optional[dict] = None) -> tuple[subprocess.CompletedProcess, dict]:
     """Grade a folder through the command line, as a student would; returns
     the finished process and the JSON report. Asserts that no process started
     by the grading survives it."""
@@ -19,7 +21,7 @@ def grade_dir(path: Path, *extra: str, lang: str = "en") -> tuple[subprocess.Com
         proc = subprocess.run([sys.executable, "-m", "grader", str(path), "--json", str(out),
                                "--lang", lang, *extra],
                               cwd=ROOT, capture_output=True, text=True, timeout=600,
-                              env={**os.environ, "TPGRADER_SESSION": session})
+                              env={**os.environ, **(env or {}), "TPGRADER_SESSION": session})
         report = json.loads(out.read_text()) if out.exists() else None
     assert marked_processes(session) == []
     return proc, report

@@ -92,3 +92,14 @@ def test_fixture_reproduces_the_statement_transcripts():
                   ("Varane", "Real Madrid", 28), ("Pogba", "Manchester United", 28),
                   ("Kante", "Chelsea", 30)]
     assert players_of(text, "fr")[0].line == "Lloris:Spurs Tottenham:g:1986:fr"
+
+
+def test_wine_bottles_on_the_shared_network_full_marks_and_a_note(tmp_path):
+    """Where no private network can be made (a student's laptop), the wine
+    scenarios run on the machine's network and the report says so."""
+    proc, report = grade_dir(ROOT / "reference", "--exercise", "wine_bottles",
+                             env={"TPGRADER_NO_NETNS": "1"})
+    assert proc.returncode == 0, proc.stderr
+    assert report["score"] == report["max_score"] > 0, [
+        t["output"] for t in report["tests"] if t["status"] != "passed"]
+    assert "own network" in report["output"] and "own network" in proc.stdout

@@ -3,7 +3,6 @@ import os
 import signal
 import textwrap
 from datetime import datetime
-from pathlib import Path
 
 import psutil
 import pytest

@@ -10,7 +10,8 @@ reference solution, or to the folder named by `base`) and a `variant.toml`:
     loses = "joueurs_par_nation"       # the one exercise that must lose points;
                                        # absent: every exercise keeps full marks
     failing = ["usage_error"]          # checks that must fail (the others of the
-                                       # exercise may pass or fail)
+                                       # exercise may pass or fail); for a correct
+                                       # variant, checks worth no points that must fail
 
 `build(variant, dest)` lays the submission out in `dest` for grading."""
 from __future__ import annotations

@@ -4,6 +4,7 @@ feedback a student can act on."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime
 from typing import Callable, Optional, Sequence
 
@@ -107,6 +108,32 @@ def traceback_location(text: str) -> str:
 def _words(text: str) -> str:
     """Lower case, punctuation and spacing folded, for wording checks."""
     return " ".join(re.sub(r"[^a-z0-9_]+", " ", text.lower()).split())
+
+
+class Timeline:
+    """What the grader did and saw while programs ran, each step with its time
+    on the programs' clock (which runs `scale` times faster than real time):
+    the setting a failed check shows the student."""
+
+    def __init__(self, scale: float):
+        self.scale = scale
+        self.t0 = time.monotonic()
+        self.entries: list[str] = []
+
+    def now(self) -> float:
+        """Seconds since the start, on the programs' clock."""
+        return (time.monotonic() - self.t0) * self.scale
+
+    def note(self, text: str) -> None:
+        self.entries.append(f"t={self.now():5.1f} s  {text}")
+
+    def sleep(self, virtual_seconds: float) -> None:
+        time.sleep(virtual_seconds / self.scale)
+
+    def text(self) -> str:
+        return (_("What the grader did (t: seconds on the program's clock, which runs "
+                  "{scale:g} times faster than real time):").format(scale=self.scale)
+                + "\n" + "\n".join(self.entries))
 
 
 # ---------------------------------------------------------------------------

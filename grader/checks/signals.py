@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import re
 import signal
-import time
 from typing import Optional
 
-from grader.checks.common import python_error, tail
+from grader.checks.common import Timeline, python_error, tail
 from grader.feedback import fail
 from grader.harness import Sandbox, wait_for_handlers, wait_idle
 from grader.i18n import _
@@ -25,26 +24,24 @@ def numbers_besides(line: str, pid: int) -> list[int]:
 
 class SignalSession:
     def __init__(self, sandbox: Sandbox, script: str):
-        self.scale = sandbox.time_scale
         self.sandbox = sandbox
         self.live = sandbox.spawn(script)
         self.pid = self.live.pid
-        self.t0 = time.monotonic()
-        self.log: list[str] = []
+        self.timeline = Timeline(sandbox.time_scale)
         self.note(_("started {command} (pid {pid})").format(command=self.live.command, pid=self.pid))
 
     def virtual_now(self) -> float:
         """Seconds since the start, on the program's (scaled) clock."""
-        return (time.monotonic() - self.t0) * self.scale
+        return self.timeline.now()
 
     def note(self, text: str) -> None:
-        self.log.append(f"t={self.virtual_now():5.1f} s  {text}")
+        self.timeline.note(text)
 
     def wait_ready(self, signals: set[int], timeout: float = 5.0) -> bool:
         return wait_for_handlers(self.pid, signals, timeout)
 
     def sleep(self, virtual_seconds: float) -> None:
-        time.sleep(virtual_seconds / self.scale)
+        self.timeline.sleep(virtual_seconds)
 
     def send(self, sig: int) -> None:
         """Send `sig` once the program is idle; what it printed before is
@@ -86,8 +83,5 @@ class SignalSession:
 
     def fail(self, summary: str, hint: str, expected: Optional[str] = None) -> None:
         self.live.drain(quiet=0.1)
-        fail(summary, command=self.live.command,
-             context=_("What the grader did (t: seconds on the program's clock, which runs "
-                       "{scale:g} times faster than real time):").format(scale=self.scale)
-             + "\n" + "\n".join(self.log),
+        fail(summary, command=self.live.command, context=self.timeline.text(),
              expected=expected, actual=tail(self.live.transcript) or _("(nothing)"), hint=hint)

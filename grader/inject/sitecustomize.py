@@ -46,6 +46,71 @@ def _install_pipe_split():
     _os.write = write
 
 
+def _install_random():
+    """TPGRADER_RANDOM drives the random module: "seed:N" seeds it (the same
+    numbers on every run); "low" / "high" make every draw the lowest / highest
+    value its range allows (randint(1, 99) gives 1 / 99, random() 0.0 / just
+    under 1.0), so that a range off by one shows on every run, not by chance."""
+    spec = _os.environ.get("TPGRADER_RANDOM")
+    if not spec:
+        return
+    import random
+    if spec.startswith("seed:"):
+        random.seed(int(spec[5:]))
+        return
+    high = spec == "high"
+    end = -1 if high else 0
+
+    def randrange(start, stop=None, step=1):
+        if stop is None:
+            start, stop = 0, start
+        values = range(start, stop, step)
+        if not values:
+            raise ValueError("empty range for randrange() (%d, %d, %d)" % (start, stop, step))
+        return values[end]
+
+    def randint(a, b):
+        return randrange(a, b + 1)
+
+    def unit():
+        return 1.0 - 2.0 ** -53 if high else 0.0
+
+    def uniform(a, b):
+        return a + (b - a) * unit()
+
+    def choice(seq):
+        if not len(seq):
+            raise IndexError("Cannot choose from an empty sequence")
+        return seq[end]
+
+    def choices(population, weights=None, *, cum_weights=None, k=1):
+        return [choice(population) for _ in range(k)]
+
+    random.randrange, random.randint, random.random = randrange, randint, unit
+    random.uniform, random.choice, random.choices = uniform, choice, choices
+
+
+def _install_reuseaddr():
+    """TPGRADER_REUSEADDR (set when the sandbox shares the machine's network):
+    every TCP socket gets SO_REUSEADDR before bind(), so that a server the
+    grader starts again finds its port free at once (in a network of its own
+    it would be anyway). It lets no two servers listen on one port."""
+    if not _os.environ.get("TPGRADER_REUSEADDR"):
+        return
+    import socket
+    real_bind = socket.socket.bind
+
+    def bind(self, address):
+        try:
+            if self.type == socket.SOCK_STREAM:
+                self.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        except OSError:
+            pass
+        return real_bind(self, address)
+
+    socket.socket.bind = bind
+
+
 def _install():
     today = _os.environ.get("TPGRADER_TODAY")
     scale = float(_os.environ.get("TPGRADER_TIME_SCALE") or 1.0)
@@ -161,6 +226,8 @@ def _install():
 
 try:
     _install_pipe_split()  # first: its pauses are real time, not the scaled sleep()
+    _install_random()
+    _install_reuseaddr()
     _install()
 except Exception:  # never break a student's program because of the grader
     pass

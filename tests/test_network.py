@@ -1,0 +1,206 @@
+"""The sandbox's network (grader/network.py) and the driven `random` module,
+which the wine bottles checks stand on."""
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+
+import pytest
+
+from grader import network
+from grader.harness import Sandbox
+from grader.network import SharedNetwork, listening_ports
+from grader.submission import Submission
+
+from test_harness import leftovers, program
+
+SERVER = """
+    import socket, sys
+    s = socket.socket()
+    s.bind(("", 50007))
+    s.listen(1)
+    print("listening", flush=True)
+    c, _ = s.accept()
+    c.send(sys.argv[1].encode())
+    c.close()
+"""
+CLIENT = """
+    import socket
+    c = socket.create_connection(("localhost", 50007))
+    print(c.recv(100).decode())
+"""
+
+
+@pytest.fixture
+def submission(tmp_path):
+    d = tmp_path / "sub"
+    d.mkdir()
+    return Submission(d)
+
+
+def serve(sb: Sandbox, answer: str):
+    sb.write("server.py", program(SERVER), 0o755)
+    sb.write("client.py", program(CLIENT), 0o755)
+    live = sb.spawn("server.py", [answer])
+    assert live.expect("listening", timeout=5)
+    return live
+
+
+def namespaces_work() -> bool:
+    try:
+        network.PrivateNetwork().close()
+        return True
+    except (network.NetworkUnavailable, OSError):
+        return False
+
+
+needs_namespaces = pytest.mark.skipif(not namespaces_work(), reason="no network namespaces here")
+
+
+@needs_namespaces
+def test_two_sandboxes_use_the_same_port_at_once(submission):
+    with Sandbox(submission, network=True) as a, Sandbox(submission, network=True) as b:
+        server_a, server_b = serve(a, "from a"), serve(b, "from b")
+        assert listening_ports(server_a.family()) == {50007} == listening_ports(server_b.family())
+        assert a.run("client.py").stdout == "from a\n"
+        assert b.run("client.py").stdout == "from b\n"
+        token = a.token
+    assert leftovers(token) == []
+
+
+@needs_namespaces
+def test_a_server_without_reuseaddr_starts_again_in_a_fresh_network(submission):
+    # The server closes first, so its port is left in TIME_WAIT: binding it
+    # again in the same network fails without SO_REUSEADDR.
+    for answer in ("first", "second"):
+        with Sandbox(submission, network=True) as sb:
+            serve(sb, answer)
+            assert sb.run("client.py").stdout == answer + "\n"
+
+
+@needs_namespaces
+def test_a_student_program_reaches_only_its_loopback(submission):
+    with Sandbox(submission, network=True) as sb:
+        sb.write("p.py", program("""
+            import socket
+            print(sorted(name for _, name in socket.if_nameindex()))
+            try:
+                socket.create_connection(("1.1.1.1", 53), timeout=2)
+                print("reached the outside")
+            except OSError as e:
+                print("refused:", e.errno)
+        """), 0o755)
+        r = sb.run("p.py")
+    assert r.stdout.split("\n")[0] == "['lo']"
+    assert r.stdout.split("\n")[1].startswith("refused")
+
+
+@needs_namespaces
+def test_the_machine_name_resolves_inside_the_private_network(submission):
+    # Students often bind socket.gethostname(): it must work as on the machine.
+    with Sandbox(submission, network=True) as sb:
+        sb.write("p.py", program("""
+            import socket
+            s = socket.socket()
+            s.bind((socket.gethostname(), 0))
+            s.listen(1)
+            c = socket.create_connection((socket.gethostname(), s.getsockname()[1]))
+            print("connected")
+        """), 0o755)
+        assert sb.run("p.py").stdout == "connected\n"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become another user")
+def test_an_unprivileged_user_gets_a_private_network_too(tmp_path):
+    """As a student (not root), the namespace comes from an unprivileged user
+    namespace that maps the student to themselves."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(network.__file__)))
+    script = textwrap.dedent(f"""
+        import os, sys, socket
+        sys.path.insert(0, {root!r})
+        from grader import network  # stdlib only: the system python can import it
+        try:
+            net = network.PrivateNetwork()
+        except network.NetworkUnavailable as e:
+            print("unavailable", e); sys.exit(0)
+        pid = os.fork()
+        if pid == 0:
+            net.join()
+            s = socket.socket(); s.bind(("127.0.0.1", 50007)); s.listen(1)
+            print("inside", os.getuid(), sorted(n for _, n in socket.if_nameindex()), flush=True)
+            os._exit(0)
+        os.waitpid(pid, 0)
+        net.close()
+    """)
+    python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+    r = subprocess.run([python, "-S", "-c", script], capture_output=True, text=True, timeout=30,
+                       cwd="/", preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)))
+    if r.stdout.startswith("unavailable"):
+        pytest.skip("unprivileged user namespaces are refused here: " + r.stdout)
+    assert r.stdout == "inside 65534 ['lo']\n", r.stderr
+
+
+def test_without_namespaces_sandboxes_take_turns_on_the_shared_network(submission, monkeypatch, tmp_path):
+    monkeypatch.setenv("TPGRADER_NO_NETNS", "1")
+    monkeypatch.setattr(SharedNetwork, "LOCK", tmp_path / "network.lock")
+    with Sandbox(submission, network=True) as sb:
+        assert sb.network.kind == "shared"
+        # another grading (another process) must wait for the lock
+        other = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(f"""
+                import fcntl, os
+                fd = os.open({str(SharedNetwork.LOCK)!r}, os.O_RDWR)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    print("got it")
+                except BlockingIOError:
+                    print("busy")
+            """)], capture_output=True, text=True, timeout=30)
+        assert other.stdout == "busy\n"
+        # and a server restarted at once finds its port (SO_REUSEADDR is given)
+        for answer in ("first", "second"):
+            live = serve(sb, answer)
+            assert sb.run("client.py").stdout == answer + "\n"
+            live.wait(5)
+    assert network.shared_network_reason() == "TPGRADER_NO_NETNS is set"
+    done = threading.Event()
+
+    def take():
+        SharedNetwork("test").close()
+        done.set()
+    threading.Thread(target=take, daemon=True).start()
+    assert done.wait(5)  # released when the sandbox closed
+
+
+@pytest.mark.parametrize("drive, expected", [
+    ("low", "1 1 0 0.0 a"),
+    ("high", "99 99 9 1.0 c"),
+])
+def test_random_driven_to_the_ends_of_its_range(submission, drive, expected):
+    with Sandbox(submission) as sb:
+        sb.write("p.py", program("""
+            import random
+            from random import randint
+            print(randint(1, 99), random.randrange(1, 100), random.randrange(10),
+                  round(random.random(), 2), random.choice("abc"))
+        """), 0o755)
+        live = sb.spawn("p.py", env={"TPGRADER_RANDOM": drive})
+        live.wait(5)
+        assert live.transcript.strip() == expected
+
+
+def test_random_seeded_gives_the_same_draws_every_run(submission):
+    with Sandbox(submission) as sb:
+        sb.write("p.py", program("""
+            import random
+            print([random.randint(1, 99) for _ in range(5)])
+        """), 0o755)
+        runs = set()
+        for _ in range(3):
+            live = sb.spawn("p.py", env={"TPGRADER_RANDOM": "seed:4"})
+            live.wait(5)
+            runs.add(live.transcript.strip())
+        other = sb.spawn("p.py", env={"TPGRADER_RANDOM": "seed:5"})
+        other.wait(5)
+    assert len(runs) == 1 and other.transcript.strip() not in runs
