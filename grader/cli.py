@@ -57,8 +57,9 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
 
     from .report import json_report, text_report, write_json
+    from .intake import open_hand_in
     from .runner import GraderBug, grade
-    from .submission import Submission, SubmissionError
+    from .submission import SubmissionError
 
     if args.jobs is not None and args.jobs < 1:
         return _error(_("--jobs must be 1 or more"), 2)
@@ -68,13 +69,14 @@ def main(argv=None) -> int:
             return _error(_("cannot write {file}: no folder {folder}").format(
                 file=args.json, folder=target_dir), 2)
     try:
-        Submission(Path(args.submission))
+        hand_in = open_hand_in(Path(args.submission))
     except SubmissionError as e:
         return _error(_("cannot grade {path}: {reason}").format(
             path=args.submission, reason=e), 2)
     start = time.monotonic()
     try:
-        results, notes = grade(Path(args.submission), args.exercise, jobs=args.jobs)
+        results, notes = grade(hand_in.root, args.exercise, jobs=args.jobs, aliases=hand_in.aliases)
+        notes = hand_in.notes + notes
     except KeyboardInterrupt:
         return _error(_("interrupted"), 130)
     except GraderBug as e:
@@ -84,6 +86,8 @@ def main(argv=None) -> int:
             traceback.print_exc()
         return _error(_("the grader is broken, please tell your instructor: {error}").format(
             error=f"{type(e).__name__}: {e}"), 3)
+    finally:
+        hand_in.close()
     duration = time.monotonic() - start
     color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
     sys.stdout.write(text_report(results, args.submission, duration, color=color, notes=notes))

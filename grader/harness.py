@@ -57,6 +57,54 @@ class MissingScript(Exception):
         self.name = name
 
 
+class UnreadableScript(Exception):
+    """Python cannot read the script (a syntax error, Python 2 code, a file
+    that is not UTF-8): the check fails with that, the program never runs."""
+
+    def __init__(self, name: str, error: str, line: Optional[int], message: str):
+        super().__init__(f"{name}: {error} at line {line}: {message}")
+        self.name, self.error, self.line, self.message = name, error, line, message
+
+
+# Run by the student's interpreter: decodes the file as running it would (a
+# coding line, else UTF-8: compile() alone lets a Latin-1 comment through),
+# then compiles it; prints "error, line, message" on three lines if it fails.
+_COMPILE = r"""
+import io, sys, tokenize
+data = open(sys.argv[1], "rb").read()
+try:
+    encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+except SyntaxError:  # no valid coding line and the first lines are not UTF-8
+    encoding = "utf-8"
+try:
+    text = data.decode(encoding)
+except UnicodeDecodeError as e:
+    print("SyntaxError", data[:e.start].count(b"\n") + 1,
+          "Non-UTF-8 code starting with %r, but no encoding declared" % data[e.start:e.start + 1], sep="\n")
+    sys.exit()
+try:
+    compile(text, sys.argv[1], "exec")
+except SyntaxError as e:
+    print(type(e).__name__, e.lineno or 0, e.msg, sep="\n")
+"""
+_compiled: dict[tuple[str, float], Optional[tuple[str, int, str]]] = {}
+
+
+def compile_error(path: Path) -> Optional[tuple[str, int, str]]:
+    """(error, line, message) if the student's Python cannot read the file,
+    else None. Checked with the interpreter that runs student code (its
+    version decides what is valid), once per file."""
+    try:
+        key = (str(path), path.stat().st_mtime)
+    except OSError:
+        return None
+    if key not in _compiled:
+        out = subprocess.run([STUDENT_PYTHON, "-S", "-c", _COMPILE, str(path)], capture_output=True,
+                             text=True, timeout=30).stdout.split("\n")
+        _compiled[key] = (out[0], int(out[1]), out[2]) if len(out) >= 3 and out[0] else None
+    return _compiled[key]
+
+
 @dataclass
 class RunResult:
     command: str  # as the student would type it: "./joueurs_par_nation.py br"
@@ -523,8 +571,12 @@ class Sandbox:
         """argv for `script`: `./script.py ARGS` when it can be launched that
         way, else `python3 script.py ARGS` so that its behaviour is still graded."""
         name = self.script_name(script)
-        if self.submission.resolve(script) and self.submission.launch_problems(name):
-            return ["python3", name, *args]
+        if self.submission.resolve(script):
+            error = compile_error(self.submission.source(script))
+            if error:
+                raise UnreadableScript(name, *error)
+            if self.submission.launch_problems(name):
+                return ["python3", name, *args]
         return ["./" + name, *args]
 
     def script_name(self, script: str) -> str:

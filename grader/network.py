@@ -131,14 +131,16 @@ class PrivateNetwork:
 
 
 class SharedNetwork:
-    """The machine's own network, taken by one grading at a time (a lock file
-    shared by every grader on the machine; within one grading, sandboxes
-    share the lock, and each closes its programs before the next starts).
+    """The machine's own network, taken by one grading at a time (a lock
+    shared by every grader on the machine, whoever runs it: the temporary
+    folder itself is locked, so no lock file is left behind; within one
+    grading, sandboxes share the lock, and each closes its programs before
+    the next starts).
     Student sockets get SO_REUSEADDR (see inject/sitecustomize.py), so that a
     server can be started again at once, as it can in a fresh namespace."""
 
     kind = "shared"
-    LOCK = Path(tempfile.gettempdir()) / "tp-grader-network.lock"
+    LOCK = Path(tempfile.gettempdir())
     _fd: Optional[int] = None  # the lock, taken once per grading process
     _users = 0
 
@@ -147,10 +149,7 @@ class SharedNetwork:
         _shared_reason = reason
         cls = SharedNetwork
         if cls._users == 0:
-            try:
-                fd = os.open(cls.LOCK, os.O_RDWR | os.O_CREAT, 0o666)
-            except PermissionError:  # another user's lock file: reading is enough for flock
-                fd = os.open(cls.LOCK, os.O_RDONLY)
+            fd = os.open(cls.LOCK, os.O_RDONLY | os.O_DIRECTORY)
             fcntl.flock(fd, fcntl.LOCK_EX)
             cls._fd = fd
         cls._users += 1

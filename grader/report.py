@@ -92,7 +92,9 @@ class _Style:
 def text_report(results: list[CheckResult], submission: str, duration: float,
                 color: bool = False, notes: Sequence[str] = ()) -> str:
     st = _Style(color)
-    out = [st.bold(_("tp-grader: {path}").format(path=submission)), ""]
+    out = [st.bold(_("tp-grader: {path}").format(path=submission))]
+    out += [f"{_('Note:')} {note}" for note in notes]
+    out.append("")
     scores = exercise_scores(results)
     width = max([len(e.name) for e in scores] + [10])
     for e in scores:
@@ -118,7 +120,6 @@ def text_report(results: list[CheckResult], submission: str, duration: float,
             out.append("")
     else:
         out.append(st.ok(_("Every check passed.")))
-    out += [f"{_('Note:')} {note}" for note in notes]
     out.append(_("Graded in {seconds:.1f} s.").format(seconds=duration))
     return "\n".join(out) + "\n"
 

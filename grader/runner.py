@@ -15,7 +15,7 @@ from typing import Optional
 import pytest
 
 from .feedback import CheckFailed, Feedback
-from .harness import MissingScript
+from .harness import MissingScript, UnreadableScript
 from .i18n import _, current_language, set_language
 from .network import shared_network_reason
 from .rubric import RubricError, load_rubric
@@ -63,6 +63,13 @@ def _feedback_for(excinfo) -> Feedback:
     exc = excinfo.value
     if isinstance(exc, CheckFailed):
         return exc.feedback
+    if isinstance(exc, UnreadableScript):
+        return Feedback(
+            _("Python cannot read {script}: {error} at line {line} ({message}). The program could "
+              "not run, so this check could not be passed.").format(
+                script=exc.name, error=exc.error, line=exc.line, message=exc.message),
+            command=f"python3 {exc.name}",
+            hint=unreadable_hint(exc.message))
     if isinstance(exc, MissingScript):
         return Feedback(
             _("{script} is not in your folder: this check cannot run.").format(script=exc.name),
@@ -73,6 +80,16 @@ def _feedback_for(excinfo) -> Feedback:
                           "(an infinite loop, or waiting for input that never comes)."))
     return Feedback(_("The grader failed on this check (this is not your fault); please tell "
                       "your instructor. Details: {error}").format(error=f"{excinfo.typename}: {exc}"))
+
+
+def unreadable_hint(message: str) -> str:
+    if "print" in message and "parenthes" in message:
+        return _("This is Python 2: in Python 3, print is a function, print(...).")
+    if "Non-UTF-8" in message or "codec can't decode" in message:
+        return _("The file is not saved in UTF-8 (an accented letter written by an old editor or "
+                 "Windows): save it as UTF-8, or make its second line `# -*- coding: latin-1 -*-`.")
+    return _("Look at the line shown and the one before it (a missing parenthesis or colon, a bad "
+             "indentation); running `python3 FILE` shows the error.")
 
 
 class _Collector:
@@ -126,18 +143,20 @@ class _Collector:
 
 
 def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
-          jobs: Optional[int] = None) -> tuple[list[CheckResult], list[str]]:
+          jobs: Optional[int] = None,
+          aliases: Optional[dict[str, Path]] = None) -> tuple[list[CheckResult], list[str]]:
     """Grade one submission: (results, notes). The results come in the order
     of CONTRACT.md's exercises, then of the checks in their file; the notes
     say how the grading ran where the reader should know (see `notes()`).
 
     Exercises are graded independently, `jobs` at a time in worker processes
     (default: one more than the cores, since checks mostly wait on the
-    programs they run); jobs=1 grades them all here, one after the other."""
+    programs they run); jobs=1 grades them all here, one after the other.
+    `aliases`: see Submission (intake.py finds them in a messy hand-in)."""
     wanted = [ex for ex in (exercises or EXERCISE_SCRIPTS) if (CHECKS_DIR / f"test_{ex}.py").is_file()]
     jobs = min(jobs or (os.cpu_count() or 1) + 1, len(wanted))
     if jobs <= 1:
-        results, reasons = _grade_here(Path(submission_dir), wanted)
+        results, reasons = _grade_here(Path(submission_dir), wanted, aliases)
     else:
         results, reasons = [], []
         context = multiprocessing.get_context("spawn")  # a fresh grader: see harness._become_subreaper
@@ -145,7 +164,7 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
                                  initargs=(current_language(),)) as pool:
             # the longest first, so that the last to start are short
             ordered = sorted(wanted, key=lambda ex: -EXPECTED_SECONDS.get(ex, 1))
-            futures = [pool.submit(_grade_here, Path(submission_dir), [ex]) for ex in ordered]
+            futures = [pool.submit(_grade_here, Path(submission_dir), [ex], aliases) for ex in ordered]
             for future in futures:
                 part, why = future.result()
                 results += part
@@ -171,10 +190,11 @@ def notes(shared_network_reasons: list[str]) -> list[str]:
                   reason=shared_network_reasons[0])]
 
 
-def _grade_here(submission_dir: Path, exercises: list[str]) -> tuple[list[CheckResult], list[str]]:
+def _grade_here(submission_dir: Path, exercises: list[str],
+                aliases: Optional[dict[str, Path]] = None) -> tuple[list[CheckResult], list[str]]:
     """Run the checks of `exercises` in this process: (results, why a shared
     network was used, if it was)."""
-    submission = Submission(submission_dir)
+    submission = Submission(submission_dir, aliases)
     try:
         rubric = load_rubric()
     except RubricError as e:

@@ -19,12 +19,21 @@ EXERCISE_SCRIPTS = {
 }
 
 
+# Folders that are never the student's work: not searched, not copied.
+JUNK_DIRS = {"__macosx", "__pycache__", ".git", ".svn", ".idea", ".vscode", "node_modules",
+             "venv", ".venv", ".ipynb_checkpoints"}
+
+
 class SubmissionError(Exception):
     """The folder cannot be graded at all (missing, not a folder, unreadable)."""
 
 
 class Submission:
-    def __init__(self, root: Path):
+    """`aliases`: lab script -> the file that stands for it when it is not
+    `root/script` (another case, another folder: see intake.py)."""
+
+    def __init__(self, root: Path, aliases: Optional[dict[str, Path]] = None):
+        self.aliases = {k: Path(v) for k, v in (aliases or {}).items()}
         root = Path(root)
         if not root.exists():
             raise SubmissionError(f"{root}: no such file or folder")
@@ -35,8 +44,17 @@ class Submission:
         self.root = root.resolve()
 
     def resolve(self, script: str) -> Optional[str]:
-        """The file name in the submission for `script`, or None if missing."""
-        return script if (self.root / script).is_file() else None
+        """The file name in the submission (and in its working copies) for
+        `script`, or None if missing."""
+        path = self.root / script
+        # a link is not a script: followed by the grader, it could bring in a
+        # file the student may not read
+        present = path.is_file() and not path.is_symlink()
+        return script if present or script in self.aliases else None
+
+    def source(self, script: str) -> Path:
+        """The student's file for `script`."""
+        return self.aliases.get(script, self.root / script)
 
     def has(self, script: str) -> bool:
         return self.resolve(script) is not None
@@ -44,8 +62,10 @@ class Submission:
     def launch_problems(self, script: str) -> list[tuple[str, dict]]:
         """Why `./script` would not start the file with Python, as
         (message id, values) pairs for the report; empty when it would."""
-        path = self.root / script
+        path = self.source(script)
         problems: list[tuple[str, dict]] = []
+        if path.name != script:
+            problems.append(("misnamed", {"actual": path.name}))
         try:
             with open(path, "rb") as f:
                 first = f.readline(512)
@@ -75,8 +95,12 @@ class Submission:
         """Copy the submission into `dest` (a working copy for one check). The
         lab scripts get their run bit there: a missing one costs the launch
         check only, not every check that starts the script."""
-        shutil.copytree(self.root, dest, symlinks=False,
-                        ignore=shutil.ignore_patterns("__pycache__", ".git"))
+        # Links are copied as links: followed here, by the grader, they could
+        # bring in a file the student may not read.
+        shutil.copytree(self.root, dest, symlinks=True,
+                        ignore=lambda _dir, names: [n for n in names if n.lower() in JUNK_DIRS])
+        for script, source in self.aliases.items():
+            shutil.copy(source, dest / script)
         for scripts in EXERCISE_SCRIPTS.values():
             for s in scripts:
                 p = dest / s

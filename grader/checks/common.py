@@ -155,6 +155,9 @@ _LAUNCH_PROBLEMS = {
                                           "not exist on this machine; use `#!/usr/bin/python3` or "
                                           "`#!/usr/bin/env python3`.").format(script=s, **v),
     "unreadable": lambda s, v: _("{script} cannot be read.").format(script=s),
+    "misnamed": lambda s, v: _("your file is named {actual}, the statement names it {script}: on "
+                               "Linux, upper and lower case differ, so `./{script}` does not find "
+                               "it. Fix: rename it (mv {actual} {script}).").format(script=s, **v),
 }
 
 
