@@ -19,14 +19,15 @@ from __future__ import annotations
 import ctypes
 import functools
 import os
-import pwd
 import resource
+import secrets
 import selectors
 import shlex
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -37,7 +38,9 @@ from typing import Callable, Optional, Sequence
 import pexpect
 import psutil
 
-from .network import open_files, open_network
+from .i18n import _
+from .isolation import confine, open_files
+from .paths import PROJECT_DIR
 from .submission import Submission
 
 INJECT_DIR = Path(__file__).parent / "inject"
@@ -127,18 +130,22 @@ class RunResult:
 # Who runs student code, with which interpreter, within which limits
 
 
-def _sandbox_user() -> Optional[tuple[int, int]]:
-    """(uid, gid) to run student code as, or None to keep ours (non-root)."""
-    if os.geteuid() != 0:
+# As root, each sandbox runs its programs as a user of its own, a uid no one
+# has: they cannot touch the grader's files nor another sandbox's, `chmod 000`
+# means something, the process limit counts that sandbox alone (a fork bomb
+# starves nothing else), and every process of the sandbox is found by its uid,
+# whatever it did to escape (setsid, double fork, a cleared environment).
+RUNS_AS_OTHER_USER = os.geteuid() == 0
+SANDBOX_UIDS = (1_500_000_000, 10_000_000)  # first uid, how many
+
+
+def _new_sandbox_user() -> Optional[tuple[int, int]]:
+    """(uid, gid) for a new sandbox's programs, or None to keep ours (non-root)."""
+    if not RUNS_AS_OTHER_USER:
         return None
-    try:
-        pw = pwd.getpwnam("nobody")
-        return pw.pw_uid, pw.pw_gid
-    except KeyError:
-        return 65534, 65534
+    uid = SANDBOX_UIDS[0] + secrets.randbelow(SANDBOX_UIDS[1])
+    return uid, uid
 
-
-SANDBOX_USER = _sandbox_user()
 
 _CANDIDATE_INTERPRETERS = ("/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3")
 
@@ -146,7 +153,7 @@ _CANDIDATE_INTERPRETERS = ("/usr/bin/python3", "/usr/local/bin/python3", "/bin/p
 def _usable_by_sandbox_user(path: str) -> bool:
     """Every folder on the way is searchable and the file executable by others
     (the sandbox user is neither owner nor in the group)."""
-    if SANDBOX_USER is None:
+    if not RUNS_AS_OTHER_USER:
         return os.access(path, os.X_OK)
     p = Path(path).resolve()
     try:
@@ -181,10 +188,35 @@ LIMITS = {
     resource.RLIMIT_NOFILE: 256,
     resource.RLIMIT_AS: 1024 * 1024 * 1024,
 }
-# Only when every student process runs under a user of its own: the limit
-# counts that user's processes, so for a non-root student it would count their
-# whole session.
-NPROC_LIMIT = 256
+# Processes a sandbox may have at once (the lab needs a dozen at most). The
+# limit counts every process of the uid: as root the sandbox's own uid has no
+# other; for a student it counts their whole session, so it starts from what
+# they already run.
+NPROC_LIMIT = 64
+
+
+def _processes_of(uid: int, living: bool = False) -> list[psutil.Process]:
+    """The processes of `uid` (`living`: zombies left out)."""
+    found = [p for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real == uid]
+    if living:
+        found = [p for p in found if _status(p) not in (psutil.STATUS_ZOMBIE, None)]
+    return found
+
+
+def _status(p: psutil.Process) -> Optional[str]:
+    try:
+        return p.status()
+    except psutil.Error:
+        return None
+
+
+def _nproc_limit() -> int:
+    if RUNS_AS_OTHER_USER:
+        return NPROC_LIMIT
+    return len(_processes_of(os.getuid())) + 2 * NPROC_LIMIT
+
+
+NPROC = _nproc_limit()
 
 
 def _reset_signals():
@@ -207,22 +239,17 @@ def _reset_signals():
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
 
 
-def _child_setup(network=None):
+def _child_setup(confinement, cwd: str, user: Optional[tuple[int, int]]):
     """Runs in the student process between fork and exec."""
     _reset_signals()
-    if network is not None:
-        network.join()  # needs the grader's privileges: before setuid
-    for res, value in LIMITS.items():
+    confinement.join(cwd)  # needs the grader's privileges: before setuid
+    for res, value in {**LIMITS, resource.RLIMIT_NPROC: NPROC}.items():
         try:
             resource.setrlimit(res, (value, value))
         except (ValueError, OSError):
             pass
-    if SANDBOX_USER is not None:
-        uid, gid = SANDBOX_USER
-        try:
-            resource.setrlimit(resource.RLIMIT_NPROC, (NPROC_LIMIT, NPROC_LIMIT))
-        except (ValueError, OSError):
-            pass
+    if user is not None:
+        uid, gid = user
         os.setgroups([])
         os.setgid(gid)
         os.setuid(uid)
@@ -239,6 +266,80 @@ def _become_subreaper():
 
 
 _become_subreaper()
+
+
+# ---------------------------------------------------------------------------
+# Incidents: what the grader had to do to a student program, for the report
+
+_incidents: list[str] = []
+
+
+def note_incident(text: str) -> None:
+    if text not in _incidents:
+        _incidents.append(text)
+
+
+def take_incidents() -> list[str]:
+    """What happened since the last call (the runner asks after each check)."""
+    taken = list(_incidents)
+    _incidents.clear()
+    return taken
+
+
+class _ForkWatch(threading.Thread):
+    """Stops the programs of a sandbox that multiply without end (a fork() in
+    a loop). The process limit alone would leave NPROC_LIMIT processes
+    spinning, taking the CPU from every other check running meanwhile; this
+    kills them within a tenth of a second of reaching the limit. Root only,
+    where each sandbox has a uid of its own (one stat() per process to count)."""
+
+    def __init__(self):
+        super().__init__(name="tp-grader-fork-watch", daemon=True)
+        self.users: dict[int, "Sandbox"] = {}
+
+    def run(self):
+        while True:
+            time.sleep(0.1)
+            watched = dict(self.users)
+            if not watched:
+                continue
+            counts: dict[int, int] = {}
+            try:
+                entries = [e for e in os.scandir("/proc") if e.name.isdigit()]
+            except OSError:
+                continue
+            for entry in entries:
+                try:
+                    uid = entry.stat(follow_symlinks=False).st_uid
+                except OSError:
+                    continue
+                if uid in watched:
+                    counts[uid] = counts.get(uid, 0) + 1
+            for uid, n in counts.items():
+                if n >= NPROC_LIMIT - 1 and len(_processes_of(uid, living=True)) >= NPROC_LIMIT - 1:
+                    # said first: the check that sees its program die must find it
+                    note_incident(_("The grader stopped your programs: they had started {n} processes "
+                                    "at once (a fork() in a loop?); the limit is {limit}.").format(
+                                        n=n, limit=NPROC_LIMIT))
+                    _stop_user(uid)
+
+
+_fork_watch: Optional[_ForkWatch] = None
+
+
+def _stop_user(uid: int) -> None:
+    """SIGSTOP then SIGKILL every process of `uid`, without reaping (the
+    code that started them waits for them)."""
+    for _attempt in range(2):  # stopped, they cannot fork: a second round finds the last ones
+        procs = _processes_of(uid, living=True)
+        if not procs:
+            return
+        for sig in (signal.SIGSTOP, signal.SIGKILL):
+            for p in procs:
+                try:
+                    os.kill(p.pid, sig)
+                except OSError:
+                    pass
 
 
 # ---------------------------------------------------------------------------
@@ -263,11 +364,14 @@ def _reap(pid: int) -> None:
         pass
 
 
-def kill_all(token: str, roots: Sequence[int] = ()) -> None:
-    """Kill every process carrying the sandbox's marker, and every descendant of
-    `roots`; stop them first so that a fork loop cannot outrun us."""
-    for _ in range(20):
+def kill_all(token: str, roots: Sequence[int] = (), uid: Optional[int] = None) -> None:
+    """Kill every process carrying the sandbox's marker, every descendant of
+    `roots`, and every process of `uid` (a sandbox's own user); stop them
+    first so that a fork loop cannot outrun us."""
+    for _attempt in range(20):
         procs: dict[int, psutil.Process] = {}
+        if uid is not None:
+            procs.update({p.pid: p for p in _processes_of(uid)})
         for root in roots:
             try:
                 r = psutil.Process(root)
@@ -343,13 +447,24 @@ def caught_signals(pid: int) -> set[int]:
     return set()
 
 
-def wait_for_handlers(pid: int, signals: set[int], timeout: float) -> bool:
+def wait_for_handlers(pid: int, signals: set[int], timeout: float, settle: float = 1.0) -> bool:
     """Wait until process `pid` has handlers for `signals` (read from the
-    kernel: no guessed delay before the first signal)."""
+    kernel: no guessed delay before the first signal). Gives up early once
+    the program has waited (blocked, not running) for `settle` seconds in a
+    row without them: it is not going to install them."""
     deadline = time.monotonic() + timeout
+    idle_since = None
     while time.monotonic() < deadline and is_alive(pid):
         if signals <= caught_signals(pid):
             return True
+        try:
+            blocked = psutil.Process(pid).status() == psutil.STATUS_SLEEPING
+        except psutil.Error:
+            return False
+        now = time.monotonic()
+        idle_since = (idle_since or now) if blocked else None
+        if idle_since is not None and now - idle_since >= settle:
+            return False
         time.sleep(0.005)
     return False
 
@@ -419,7 +534,7 @@ class _OutputReader:
             if exited_at is not None and now - exited_at > EXIT_GRACE:
                 return True  # a background child keeps the output open: stop here
             wait = min(deadline - now, 0.2)
-            for key, _ in self.selector.select(timeout=wait):
+            for key, _events in self.selector.select(timeout=wait):
                 try:
                     chunk = os.read(key.fd, 65536)
                 except OSError:  # EIO: the terminal's last writer is gone
@@ -465,8 +580,9 @@ class Sandbox:
         network: bool = False,
     ):
         """`pipe_split=(size, pause)`: the programs' writes to pipes reach them
-        in pieces (see inject/sitecustomize.py). `network`: the programs get a
-        network of their own, loopback only (see network.py)."""
+        in pieces (see inject/sitecustomize.py). `network`: the programs need
+        a network (theirs, loopback only, where namespaces can be made; else
+        the machine's, one grading at a time: see isolation.py)."""
         self.submission = submission
         self.today = today
         self.time_scale = time_scale
@@ -478,8 +594,9 @@ class Sandbox:
         self.epoch = time.time()
         self._roots: list[int] = []
         self._live: list["LiveProcess"] = []
-        self.network = None
-        self._tmp = Path(tempfile.mkdtemp(prefix="tp-grader-"))
+        self.confinement = None
+        self.user = _new_sandbox_user()
+        self._tmp = Path(tempfile.mkdtemp(prefix="tp-grader-" + os.environ.get("TPGRADER_SESSION", "")))
         try:
             os.chmod(self._tmp, 0o711)  # the sandbox user must get through
             self.path = self._tmp / "work"
@@ -498,20 +615,28 @@ class Sandbox:
                 os.chmod(f, 0o644)
             self._own_tree(self.path)
             self._env = self._make_env(bin_dir, inject)
-            if network:
-                self.network = open_network()
-            self._preexec = functools.partial(_child_setup, self.network)
+            # hidden from student programs: the grader (reference solutions,
+            # tests) and the original hand-in (they work on this copy)
+            hidden = {PROJECT_DIR, submission.root, *(p.parent for p in submission.aliases.values())}
+            self.confinement = confine(self._tmp, sorted(hidden), network)
+            self._preexec = functools.partial(_child_setup, self.confinement, str(self.path), self.user)
+            if self.user is not None:
+                global _fork_watch
+                if _fork_watch is None:
+                    _fork_watch = _ForkWatch()
+                    _fork_watch.start()
+                _fork_watch.users[self.user[0]] = self
         except BaseException:
-            self._close_network()
+            self._close_confinement()
             shutil.rmtree(self._tmp, ignore_errors=True)
             raise
 
     # -- files ---------------------------------------------------------------
 
     def _own_tree(self, path: Path):
-        if SANDBOX_USER is None:
+        if self.user is None:
             return
-        uid, gid = SANDBOX_USER
+        uid, gid = self.user
         os.chown(path, uid, gid)
         for dirpath, dirnames, filenames in os.walk(path):
             for n in dirnames + filenames:
@@ -525,8 +650,8 @@ class Sandbox:
         return p
 
     def _own_file(self, p: Path):
-        if SANDBOX_USER is not None:
-            os.chown(p, *SANDBOX_USER)
+        if self.user is not None:
+            os.chown(p, *self.user)
 
     def remove(self, name: str):
         p = self.path / name
@@ -561,7 +686,7 @@ class Sandbox:
             env["TPGRADER_TODAY"] = self.today.isoformat()
         if self.pipe_split:
             env["TPGRADER_PIPE_SPLIT"] = "%d:%r" % self.pipe_split
-        if self.network is not None and self.network.kind == "shared":
+        if getattr(self.confinement, "shared_network", None) is not None:
             env["TPGRADER_REUSEADDR"] = "1"
         return env
 
@@ -623,7 +748,7 @@ class Sandbox:
                 while not exited() and time.monotonic() < deadline:
                     time.sleep(0.005)
             timed_out = not exited() and not reader.truncated
-            kill_all(self.token, [pid])
+            self.kill_all([pid])
             status, sig = self._exit_status(child, terminal)
         finally:
             reader.close()
@@ -722,27 +847,35 @@ class Sandbox:
         except Exception:
             pass
 
+    def kill_all(self, roots: Sequence[int] = ()) -> None:
+        """Stop every process the sandbox started (see kill_all())."""
+        kill_all(self.token, roots, self.user[0] if self.user else None)
+
     def running(self) -> list[str]:
         """The sandbox's processes still running (zombies left out), as
         "pid command line"."""
-        return [f"{p.pid} {' '.join(process_cmdline(p))}"
-                for p in _marked_processes(self.token) if _is_running(p)]
+        procs = {p.pid: p for p in _marked_processes(self.token)}
+        if self.user is not None:
+            procs.update({p.pid: p for p in _processes_of(self.user[0])})
+        return [f"{p.pid} {' '.join(process_cmdline(p))}" for p in procs.values() if _is_running(p)]
 
     # -- the end -----------------------------------------------------------------
 
     def close(self):
+        if _fork_watch is not None and self.user is not None:
+            _fork_watch.users.pop(self.user[0], None)
         try:
             for live in self._live:
                 live._close()
-            kill_all(self.token, self._roots)
+            self.kill_all(self._roots)
         finally:
-            self._close_network()
+            self._close_confinement()
             shutil.rmtree(self._tmp, ignore_errors=True)
 
-    def _close_network(self):
-        if self.network is not None:
-            self.network.close()
-            self.network = None
+    def _close_confinement(self):
+        if self.confinement is not None:
+            self.confinement.close()
+            self.confinement = None
 
     def __enter__(self) -> "Sandbox":
         return self
@@ -759,6 +892,8 @@ class LiveProcess:
     child: pexpect.spawn
     command: str
     _seen: list[str] = field(default_factory=list)
+    _kept: int = 0  # characters in _seen
+    flooded: bool = False  # printed more than DEFAULT_OUTPUT_CAP: stopped
 
     @property
     def pid(self) -> int:
@@ -766,23 +901,43 @@ class LiveProcess:
 
     def expect(self, pattern, timeout: float) -> Optional[str]:
         """Wait until the output matches `pattern` (a regex or a list of them);
-        returns the matched text, or None on time-out or end of output."""
-        try:
-            self.child.expect(pattern, timeout=timeout)
-        except pexpect.TIMEOUT:
-            return None  # what was read stays in pexpect's buffer, unconsumed
-        except pexpect.EOF:
-            self._record(self.child.before)  # pexpect empties its buffer at the end
-            return None
-        except pexpect.ExceptionPexpect:  # the process was reaped by kill_all(): gone
-            self._take_buffer()
-            return None
+        returns the matched text, or None on time-out or end of output.
+        Waits in short steps, to stop a program that prints without end
+        before what it printed fills the grader's memory."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.child.expect(pattern, timeout=max(0.0, min(0.2, deadline - time.monotonic())))
+                break
+            except pexpect.TIMEOUT:  # what was read stays in pexpect's buffer, unconsumed
+                if len(self.child.buffer) > DEFAULT_OUTPUT_CAP:
+                    self._take_buffer()  # over the cap: stops the program
+                    return None
+                if time.monotonic() >= deadline:
+                    return None
+            except pexpect.EOF:
+                self._record(self.child.before)  # pexpect empties its buffer at the end
+                return None
+            except pexpect.ExceptionPexpect:  # the process was reaped by kill_all(): gone
+                self._take_buffer()
+                return None
         self._record(self.child.before + self.child.after)
         return self.child.after
 
     def _record(self, text):
-        if isinstance(text, str):
-            self._seen.append(text.replace("\r\n", "\n"))
+        if not isinstance(text, str) or self.flooded:
+            return
+        text = text.replace("\r\n", "\n")
+        room = DEFAULT_OUTPUT_CAP - self._kept
+        if len(text) > room:
+            self.flooded = True
+            text = text[:max(room, 0)] + "\n" + _("[... the program printed without end and was "
+                                                   "stopped ...]") + "\n"
+            kill_all("", [self.child.pid])
+            note_incident(_("The grader stopped a program that printed without end (over {kib} KiB)."
+                            ).format(kib=DEFAULT_OUTPUT_CAP // 1024))
+        self._seen.append(text)
+        self._kept += len(text)
 
     def drain(self, quiet: float = 0.05) -> None:
         """Read what the program printed until it has been quiet for `quiet`
@@ -805,7 +960,8 @@ class LiveProcess:
     @property
     def transcript(self) -> str:
         """Everything the program printed that was read so far."""
-        return self.sandbox.relative("".join(self._seen) + self.child.buffer)
+        pending = "" if self.flooded else self.child.buffer
+        return self.sandbox.relative("".join(self._seen) + pending)
 
     def children(self) -> list[psutil.Process]:
         """The program's living child processes (zombies left out)."""

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
 
 import pytest
 
 from .feedback import CheckFailed, Feedback
-from .harness import MissingScript, UnreadableScript
+from .harness import LIMITS, NPROC_LIMIT, RUNS_AS_OTHER_USER, MissingScript, UnreadableScript, take_incidents
 from .i18n import _, current_language, set_language
-from .network import shared_network_reason
+from .isolation import namespaces_unavailable, shared_network_reason
 from .rubric import RubricError, load_rubric
 from .submission import EXERCISE_SCRIPTS, Submission
 
@@ -124,6 +125,7 @@ class _Collector:
 
     def pytest_runtest_logstart(self, nodeid, location):
         self._started[nodeid] = time.monotonic()
+        take_incidents()  # what happened before this check is not its story
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -138,6 +140,10 @@ class _Collector:
         elif report.failed and (call.when == "call" or result.feedback is None):
             result.passed = False
             result.feedback = _feedback_for(call.excinfo)
+            incidents = take_incidents()
+            if incidents:  # what the grader had to do explains the rest: first
+                result.feedback = replace(result.feedback,
+                                          summary=" ".join([*incidents, result.feedback.summary]))
         if call.when == "teardown":
             result.duration = time.monotonic() - self._started.get(item.nodeid, time.monotonic())
 
@@ -156,9 +162,9 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
     wanted = [ex for ex in (exercises or EXERCISE_SCRIPTS) if (CHECKS_DIR / f"test_{ex}.py").is_file()]
     jobs = min(jobs or (os.cpu_count() or 1) + 1, len(wanted))
     if jobs <= 1:
-        results, reasons = _grade_here(Path(submission_dir), wanted, aliases)
+        results, facts = _grade_here(Path(submission_dir), wanted, aliases)
     else:
-        results, reasons = [], []
+        results, facts = [], {}
         context = multiprocessing.get_context("spawn")  # a fresh grader: see harness._become_subreaper
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=set_language,
                                  initargs=(current_language(),)) as pool:
@@ -166,12 +172,12 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
             ordered = sorted(wanted, key=lambda ex: -EXPECTED_SECONDS.get(ex, 1))
             futures = [pool.submit(_grade_here, Path(submission_dir), [ex], aliases) for ex in ordered]
             for future in futures:
-                part, why = future.result()
+                part, seen = future.result()
                 results += part
-                reasons += why
+                facts.update({k: v for k, v in seen.items() if v})
     order = {ex: i for i, ex in enumerate(EXERCISE_SCRIPTS)}
     results.sort(key=lambda r: order.get(r.exercise, len(order)))  # stable: keeps check order
-    return results, notes(reasons)
+    return results, notes(facts)
 
 
 # Rough wall time of each exercise's checks on the reference (bench/bench.py),
@@ -180,20 +186,33 @@ EXPECTED_SECONDS = {"wine_bottles": 6, "joueurs_nation": 4, "joueurs_par_nation"
                     "multiChrono": 2, "bottles_of_beer2": 1.5}
 
 
-def notes(shared_network_reasons: list[str]) -> list[str]:
-    """What the reader of a report should know about how it was made."""
-    if not shared_network_reasons:
-        return []
-    return [_("the client and server scenarios ran on this machine's own network, one grading at "
-              "a time, because a private network could not be made ({reason}); a server of yours "
-              "left running on the same port would disturb them.").format(
-                  reason=shared_network_reasons[0])]
+def notes(facts: dict[str, Optional[str]]) -> list[str]:
+    """What the reader of a report should know about how it was made: the
+    sandbox the programs ran in, and what it could not give."""
+    said = [sandbox_description(facts.get("no_namespaces"))]
+    if facts.get("shared_network"):
+        said.append(_("the client and server scenarios ran on this machine's own network, one "
+                      "grading at a time, because a private network could not be made ({reason}); "
+                      "a server of yours left running on the same port would disturb them.").format(
+                          reason=facts["shared_network"]))
+    return said
+
+
+def sandbox_description(no_namespaces: Optional[str]) -> str:
+    limits = _("at most {nproc} processes, {cpu} s of CPU and {mem} MiB of memory each").format(
+        nproc=NPROC_LIMIT, cpu=LIMITS[resource.RLIMIT_CPU], mem=LIMITS[resource.RLIMIT_AS] // 2**20)
+    who = (_("a user of their own") if RUNS_AS_OTHER_USER else _("your own user"))
+    if no_namespaces:
+        return _("sandbox: your programs ran as {who}, {limits}; with no network or file isolation "
+                 "({reason}).").format(who=who, limits=limits, reason=no_namespaces)
+    return _("sandbox: your programs ran as {who}, with a network of their own (loopback only), a "
+             "private /tmp, the grader's files hidden, {limits}.").format(who=who, limits=limits)
 
 
 def _grade_here(submission_dir: Path, exercises: list[str],
-                aliases: Optional[dict[str, Path]] = None) -> tuple[list[CheckResult], list[str]]:
-    """Run the checks of `exercises` in this process: (results, why a shared
-    network was used, if it was)."""
+                aliases: Optional[dict[str, Path]] = None) -> tuple[list[CheckResult], dict]:
+    """Run the checks of `exercises` in this process: (results, facts for
+    notes())."""
     submission = Submission(submission_dir, aliases)
     try:
         rubric = load_rubric()
@@ -222,5 +241,5 @@ def _grade_here(submission_dir: Path, exercises: list[str],
         collector.errors.append("no check was collected")
     if collector.errors:
         raise GraderBug("; ".join(collector.errors))
-    reason = shared_network_reason()
-    return list(collector.results.values()), [reason] if reason else []
+    facts = {"shared_network": shared_network_reason(), "no_namespaces": namespaces_unavailable()}
+    return list(collector.results.values()), facts

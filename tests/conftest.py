@@ -36,7 +36,8 @@ def marked_processes(session: str = "") -> list[str]:
     found = []
     for p in psutil.process_iter():
         try:
-            if p.environ().get(RUN_MARKER, "\0").startswith(session):
+            marker = p.environ().get(RUN_MARKER)
+            if marker is not None and marker.startswith(session):
                 found.append(f"{p.pid} {p.status()} {' '.join(p.cmdline())}")
         except psutil.Error:
             pass

@@ -7,7 +7,7 @@ from datetime import datetime
 import psutil
 import pytest
 
-from grader.harness import RUN_MARKER, SANDBOX_USER, MissingScript, Sandbox
+from grader.harness import RUN_MARKER, RUNS_AS_OTHER_USER, MissingScript, Sandbox
 from grader.submission import Submission
 
 
@@ -175,7 +175,7 @@ def test_child_processes_share_the_virtual_clock(submission):
         assert sb.run("p.py").stdout == "2040\n"
 
 
-@pytest.mark.skipif(SANDBOX_USER is None, reason="only root drops privileges")
+@pytest.mark.skipif(not RUNS_AS_OTHER_USER, reason="only root drops privileges")
 def test_root_runs_student_code_unprivileged(submission):
     with Sandbox(submission) as sb:
         sb.write("secret.txt", "x")

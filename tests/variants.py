@@ -5,6 +5,8 @@ reference solution, or to the folder named by `base`) and a `variant.toml`:
 
     description = "usage message printed on stdout"
     base = "reference"                 # optional: reference (default) or student_template
+    hostile = true                     # optional: hostile code, graded by test_hostile.py only,
+                                       # which fills in @PROJECT@, @HAND_IN@ and @PORT@
     remove = ["joueurs_par_nation.py"] # optional: files of the base to delete
     [expect]
     loses = "joueurs_par_nation"       # the one exercise that must lose points;
@@ -40,13 +42,15 @@ class Variant:
     remove: list[str] = field(default_factory=list)
     loses: Optional[str] = None
     failing: list[str] = field(default_factory=list)
+    hostile: bool = False
 
 
 def load(path: Path) -> Variant:
     meta = tomllib.loads((path / "variant.toml").read_text(encoding="utf-8"))
     expect = meta.get("expect", {})
     return Variant(path.name, path, meta["description"], meta.get("base", "reference"),
-                   meta.get("remove", []), expect.get("loses"), expect.get("failing", []))
+                   meta.get("remove", []), expect.get("loses"), expect.get("failing", []),
+                   meta.get("hostile", False))
 
 
 def all_variants() -> list[Variant]:
@@ -60,13 +64,19 @@ def touched_exercises(variant: Variant) -> list[str]:
     return [ex for ex, scripts in EXERCISE_SCRIPTS.items() if changed & set(scripts)]
 
 
-def build(variant: Variant, dest: Path) -> Path:
+def build(variant: Variant, dest: Path, fill: Optional[dict[str, str]] = None) -> Path:
+    """`fill`: placeholder -> text, written into the variant's files."""
     shutil.copytree(ROOT / variant.base, dest)
     for name in variant.remove:
         (dest / name).unlink()
     for f in variant.path.iterdir():
         if f.name != "variant.toml":
             shutil.copy2(f, dest / f.name)
+            if fill:
+                text = (dest / f.name).read_text(encoding="utf-8")
+                for placeholder, value in fill.items():
+                    text = text.replace(placeholder, value)
+                (dest / f.name).write_text(text, encoding="utf-8")
     return dest
 
 

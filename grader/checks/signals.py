@@ -83,5 +83,7 @@ class SignalSession:
 
     def fail(self, summary: str, hint: str, expected: Optional[str] = None) -> None:
         self.live.drain(quiet=0.1)
+        if self.live.flooded:  # whatever else went wrong, that is what to fix first
+            hint = _("Look for a loop around a print() that never ends.")
         fail(summary, command=self.live.command, context=self.timeline.text(),
              expected=expected, actual=tail(self.live.transcript) or _("(nothing)"), hint=hint)

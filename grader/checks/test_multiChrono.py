@@ -12,7 +12,7 @@ import pytest
 
 from grader.checks import common
 from grader.checks.signals import SignalSession
-from grader.harness import Sandbox, kill_all, process_cmdline, wait_for_handlers, wait_idle
+from grader.harness import Sandbox, process_cmdline, wait_for_handlers, wait_idle
 from grader.i18n import N_, _
 from grader.paths import FAKES_DIR
 from grader.runner import check
@@ -138,7 +138,7 @@ def test_sigquit_stops_all(multi):
     left = _running(pids)
     if left:
         multi.note(_("still running: {pids}").format(pids=left))
-        kill_all(multi.sandbox.token, [])
+        multi.sandbox.kill_all()
         multi.fail(_("Chronometers are still running after SIGQUIT: {pids}.").format(pids=left),
                    hint=_("The SIGQUIT handler of multiChrono sends SIGQUIT to every child "
                           "(os.kill(pid, signal.SIGQUIT)) before exiting; waiting for each "

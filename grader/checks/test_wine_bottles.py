@@ -1,6 +1,6 @@
 """III.2 wine bottles: the student's server and client, graded as a pair.
 
-Every scenario runs in a sandbox with a network of its own (grader/network.py),
+Every scenario runs in a sandbox with a network of its own (grader/isolation.py),
 so the pair may use any port and any protocol: the grader reads the port from
 the kernel (the server's listening socket) and only looks at what both print.
 
@@ -32,7 +32,7 @@ from grader.checks.common import Timeline, python_error, tail
 from grader.feedback import fail
 from grader.harness import LiveProcess, Sandbox
 from grader.i18n import N_, _
-from grader.network import connected_to, listening_ports
+from grader.isolation import connected_to, listening_ports
 from grader.paths import FAKES_DIR
 from grader.runner import check
 

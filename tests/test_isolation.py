@@ -1,16 +1,19 @@
-"""The sandbox's network (grader/network.py) and the driven `random` module,
-which the wine bottles checks stand on."""
+"""What a sandbox's programs can see and reach (grader/isolation.py), and
+the driven `random` module, which the wine bottles checks stand on."""
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
+from pathlib import Path
 
 import pytest
 
-from grader import network
+from grader import isolation
 from grader.harness import Sandbox
-from grader.network import SharedNetwork, listening_ports
+from grader.isolation import SharedNetwork, listening_ports
 from grader.submission import Submission
 
 from test_harness import leftovers, program
@@ -49,9 +52,9 @@ def serve(sb: Sandbox, answer: str):
 
 def namespaces_work() -> bool:
     try:
-        network.PrivateNetwork().close()
+        isolation.Namespaces(Path("/tmp")).close()
         return True
-    except (network.NetworkUnavailable, OSError):
+    except (isolation.NamespacesUnavailable, OSError):
         return False
 
 
@@ -112,40 +115,48 @@ def test_the_machine_name_resolves_inside_the_private_network(submission):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become another user")
-def test_an_unprivileged_user_gets_a_private_network_too(tmp_path):
-    """As a student (not root), the namespace comes from an unprivileged user
+def test_an_unprivileged_user_gets_namespaces_too(tmp_path):
+    """As a student (not root), the namespaces come from an unprivileged user
     namespace that maps the student to themselves."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(network.__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(isolation.__file__)))
+    work = Path(tempfile.mkdtemp(prefix="tp-grader-test-"))  # under /tmp, which it makes private
+    os.chown(work, 65534, 65534)
     script = textwrap.dedent(f"""
         import os, sys, socket
         sys.path.insert(0, {root!r})
-        from grader import network  # stdlib only: the system python can import it
+        from grader import isolation  # stdlib only: the system python can import it
         try:
-            net = network.PrivateNetwork()
-        except network.NetworkUnavailable as e:
+            ns = isolation.Namespaces({str(work)!r}, [__import__("pathlib").Path({root!r})])
+        except isolation.NamespacesUnavailable as e:
             print("unavailable", e); sys.exit(0)
         pid = os.fork()
         if pid == 0:
-            net.join()
+            ns.join({str(work)!r})
             s = socket.socket(); s.bind(("127.0.0.1", 50007)); s.listen(1)
-            print("inside", os.getuid(), sorted(n for _, n in socket.if_nameindex()), flush=True)
+            print("inside", os.getuid(), sorted(n for _, n in socket.if_nameindex()),
+                  os.listdir({root!r}), os.listdir("/tmp"), open("here", "w").write("x"), flush=True)
             os._exit(0)
         os.waitpid(pid, 0)
-        net.close()
+        ns.close()
     """)
     python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
-    r = subprocess.run([python, "-S", "-c", script], capture_output=True, text=True, timeout=30,
-                       cwd="/", preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)))
-    if r.stdout.startswith("unavailable"):
-        pytest.skip("unprivileged user namespaces are refused here: " + r.stdout)
-    assert r.stdout == "inside 65534 ['lo']\n", r.stderr
+    try:
+        r = subprocess.run([python, "-S", "-c", script], capture_output=True, text=True, timeout=30,
+                           cwd="/", preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)))
+        if r.stdout.startswith("unavailable") and "unshare" in r.stdout:
+            pytest.skip("unprivileged user namespaces are refused here: " + r.stdout)
+        # its own uid, loopback only, the grader hidden, only its own folder in /tmp
+        assert r.stdout == f"inside 65534 ['lo'] [] [{work.name!r}] 1\n", r.stdout + r.stderr
+        assert (work / "here").read_text() == "x"
+    finally:
+        shutil.rmtree(work)
 
 
 def test_without_namespaces_sandboxes_take_turns_on_the_shared_network(submission, monkeypatch, tmp_path):
     monkeypatch.setenv("TPGRADER_NO_NETNS", "1")
     monkeypatch.setattr(SharedNetwork, "LOCK", tmp_path)
     with Sandbox(submission, network=True) as sb:
-        assert sb.network.kind == "shared"
+        assert sb.confinement.shared_network is not None
         # another grading (another process) must wait for the lock
         other = subprocess.run(
             [sys.executable, "-c", textwrap.dedent(f"""
@@ -163,7 +174,7 @@ def test_without_namespaces_sandboxes_take_turns_on_the_shared_network(submissio
             live = serve(sb, answer)
             assert sb.run("client.py").stdout == answer + "\n"
             live.wait(5)
-    assert network.shared_network_reason() == "TPGRADER_NO_NETNS is set"
+    assert isolation.shared_network_reason() == "TPGRADER_NO_NETNS is set"
     done = threading.Event()
 
     def take():

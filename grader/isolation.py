@@ -1,0 +1,349 @@
+"""What a sandbox's programs can see and reach: namespaces of their own.
+
+Every sandbox gets, where the kernel allows it, a set of namespaces made by a
+holder process (forked from the grader, alive until the sandbox closes); every
+student process of the sandbox joins them (setns) between fork and exec, so
+its pid, its signals and its exit status are those of a plain process:
+  * network: loopback only (with the machine's own addresses, for a program
+    that binds socket.gethostname()): two gradings never meet on a port, a
+    server without SO_REUSEADDR starts again at once in a fresh sandbox, and
+    no student program reaches any other network;
+  * mounts: /tmp, /var/tmp and /dev/shm are empty, private and small (the
+    sandbox's own folder is bound back in place), so what a program writes
+    there dies with the sandbox; the grader's folder (reference solutions,
+    tests) and the student's original hand-in are hidden behind empty
+    read-only folders;
+  * user, only when the grader is not root: an unprivileged user namespace
+    that maps the user to themselves gives the rights for the other two.
+Where the kernel refuses (no unprivileged user namespaces: Ubuntu 24.04
+restricts them, for instance), programs run without namespaces; the
+sandboxes that need a network then take the machine's, one grading at a time
+(SharedNetwork), and the report says so.
+
+Sockets are read from /proc/PID/net/tcp{,6}, which show the namespace of PID
+(psutil reads the grader's own, which is the wrong one)."""
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import os
+import signal
+import socket
+import struct
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWNET = 0x40000000
+CLONE_NEWUSER = 0x10000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 0x4000, 1 << 18
+O_PATH = getattr(os, "O_PATH", 0o10000000)
+PRIVATE_TMP = ("/tmp", "/var/tmp", "/dev/shm")
+
+try:
+    _libc = ctypes.CDLL(None, use_errno=True)
+    _libc.mount.argtypes = [ctypes.c_char_p] * 3 + [ctypes.c_ulong, ctypes.c_char_p]
+except (OSError, AttributeError):  # pragma: no cover (not Linux)
+    _libc = None
+
+
+class NamespacesUnavailable(Exception):
+    pass
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def _mount(source: Optional[str], target: str, fstype: Optional[str], flags: int,
+           data: Optional[str] = None) -> None:
+    enc = lambda s: s.encode() if s is not None else None  # noqa: E731
+    _check(_libc.mount(enc(source), enc(target), enc(fstype), flags, enc(data)), f"mount {target}")
+
+
+def _own_addresses() -> list[str]:
+    """The machine's IPv4 addresses besides 127.x (looked up before leaving
+    its network)."""
+    try:
+        found = {a[4][0] for a in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)}
+    except OSError:
+        return []
+    return sorted(a for a in found if not a.startswith("127."))
+
+
+def _loopback_up(addresses: list[str]) -> None:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
+        ifr = fcntl.ioctl(s, SIOCGIFFLAGS, struct.pack("16sH22x", b"lo", 0))
+        flags = struct.unpack("16sH22x", ifr)[1]
+        fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH22x", b"lo", flags | IFF_UP))
+        SIOCSIFADDR, SIOCSIFNETMASK = 0x8916, 0x891C
+        for i, addr in enumerate(addresses, 1):
+            name = ("lo:%d" % i).encode()
+            for request, value in ((SIOCSIFADDR, addr), (SIOCSIFNETMASK, "255.255.255.255")):
+                sin = struct.pack("HH4s8x", socket.AF_INET, 0, socket.inet_aton(value))
+                fcntl.ioctl(s, request, struct.pack("16s16s8x", name, sin))
+    finally:
+        s.close()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _private_mounts(workdir: Path, hidden: Sequence[Path]) -> None:
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    keep = os.open(workdir, O_PATH | os.O_DIRECTORY)
+    for d in PRIVATE_TMP:
+        if os.path.isdir(d):
+            _mount("tmpfs", d, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=64m")
+    if not os.path.isdir(workdir):  # it was under one of them: bring it back, in place
+        os.makedirs(workdir)
+        _mount(f"/proc/self/fd/{keep}", str(workdir), None, MS_BIND | MS_REC)
+    os.close(keep)
+    for h in hidden:
+        if h.is_dir() and not _inside(workdir, h) and h != Path("/"):
+            _mount("tmpfs", str(h), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=16k,mode=755")
+
+
+class Namespaces:
+    """Network, mounts (and user) namespaces for the programs of one sandbox,
+    alive as long as their holder process."""
+
+    def __init__(self, workdir: Path, hidden: Sequence[Path] = ()):
+        if _libc is None or not Path("/proc/self/ns/net").exists():
+            raise NamespacesUnavailable("no namespaces on this system")
+        root = os.geteuid() == 0
+        uid, gid = os.geteuid(), os.getegid()
+        addresses = _own_addresses()
+        ready_r, ready_w = os.pipe()
+        hold_r, self._hold_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the holder: never returns into the grader
+            try:
+                # Ctrl-C reaches the grader's whole process group: the holder
+                # stays until the grader, cleaning up, lets it go
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                keep = {ready_w, hold_r}
+                os.closerange(3, min(ready_w, hold_r))
+                for fd in range(min(ready_w, hold_r) + 1, 1024):
+                    if fd not in keep:
+                        try:
+                            os.close(fd)
+                        except OSError:
+                            pass
+                _check(_libc.unshare(CLONE_NEWNET | CLONE_NEWNS | (0 if root else CLONE_NEWUSER)),
+                       "unshare")
+                if not root:
+                    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"),
+                                       ("gid_map", f"{gid} {gid} 1")):
+                        with open(f"/proc/self/{name}", "w") as f:
+                            f.write(text)
+                _loopback_up(addresses)
+                _private_mounts(Path(workdir), [Path(h) for h in hidden])
+                os.write(ready_w, b"ready\n")
+                os.read(hold_r, 1)  # until the grader closes its end, or dies
+            except BaseException as e:  # noqa: B036 (the holder must never return)
+                try:
+                    os.write(ready_w, f"{e}\n".encode())
+                except OSError:
+                    pass
+            finally:
+                os._exit(0)
+        self.pid = pid
+        os.close(ready_w)
+        os.close(hold_r)
+        with os.fdopen(ready_r, "rb") as ready:
+            answer = ready.readline().decode(errors="replace").strip()
+        # the user namespace first: it gives the rights to enter the others
+        self._namespaces = [] if root else [(f"/proc/{pid}/ns/user", CLONE_NEWUSER)]
+        self._namespaces += [(f"/proc/{pid}/ns/mnt", CLONE_NEWNS), (f"/proc/{pid}/ns/net", CLONE_NEWNET)]
+        if answer != "ready":
+            self.close()
+            raise NamespacesUnavailable(answer or "the namespace holder failed")
+
+    def join(self, cwd: str) -> None:
+        """Between fork and exec: enter the namespaces (before dropping root),
+        then go back to `cwd` (entering a mount namespace moves to its root).
+        The files are opened here: pexpect closes every inherited descriptor
+        before this runs."""
+        for path, kind in self._namespaces:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                _check(_libc.setns(fd, kind), f"setns {path}")
+            finally:
+                os.close(fd)
+        os.chdir(cwd)
+
+    def close(self) -> None:
+        if self._hold_w is not None:
+            os.close(self._hold_w)
+            self._hold_w = None
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+
+
+class NoNamespaces:
+    """Where namespaces cannot be made: programs see the machine as it is;
+    a sandbox that needs a network takes the shared one."""
+
+    def __init__(self, reason: str, network: bool):
+        self.reason = reason
+        self.shared_network = SharedNetwork(reason) if network else None
+
+    def join(self, cwd: str) -> None:
+        pass
+
+    def close(self) -> None:
+        if self.shared_network is not None:
+            self.shared_network.close()
+            self.shared_network = None
+
+
+class SharedNetwork:
+    """The machine's own network, taken by one grading at a time (a lock
+    shared by every grader on the machine, whoever runs it: the temporary
+    folder itself is locked, so no lock file is left behind; within one
+    grading, sandboxes share the lock, and each closes its programs before
+    the next starts).
+    Student sockets get SO_REUSEADDR (see inject/sitecustomize.py), so that a
+    server can be started again at once, as it can in a fresh namespace."""
+
+    kind = "shared"
+    LOCK = Path(tempfile.gettempdir())
+    _fd: Optional[int] = None  # the lock, taken once per grading process
+    _users = 0
+
+    def __init__(self, reason: str):
+        global _shared_reason
+        _shared_reason = reason
+        cls = SharedNetwork
+        if cls._users == 0:
+            fd = os.open(cls.LOCK, os.O_RDONLY | os.O_DIRECTORY)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            cls._fd = fd
+        cls._users += 1
+        self._open = True
+
+    def join(self) -> None:
+        pass
+
+    def close(self) -> None:
+        cls = SharedNetwork
+        if not self._open:
+            return
+        self._open = False
+        cls._users -= 1
+        if cls._users == 0 and cls._fd is not None:
+            fcntl.flock(cls._fd, fcntl.LOCK_UN)
+            os.close(cls._fd)
+            cls._fd = None
+
+
+_unavailable: Optional[str] = None  # why namespaces failed once: not tried again
+_shared_reason: Optional[str] = None  # set once a sandbox had to use the shared network
+
+
+def confine(workdir: Path, hidden: Sequence[Path], network: bool):
+    """Namespaces for a sandbox's programs where the machine allows them."""
+    global _unavailable
+    if _unavailable is None and not os.environ.get("TPGRADER_NO_NETNS"):
+        try:
+            return Namespaces(workdir, hidden)
+        except (NamespacesUnavailable, OSError) as e:
+            _unavailable = str(e)
+    return NoNamespaces(_unavailable or "TPGRADER_NO_NETNS is set", network)
+
+
+def namespaces_unavailable() -> Optional[str]:
+    """Why the sandboxes of this process had no namespaces, or None."""
+    if os.environ.get("TPGRADER_NO_NETNS"):
+        return "TPGRADER_NO_NETNS is set"
+    return _unavailable
+
+
+def shared_network_reason() -> Optional[str]:
+    """Why programs of this grading ran on the machine's own network, or None
+    if every sandbox had a network of its own (or none needed one)."""
+    return _shared_reason
+
+
+# ---------------------------------------------------------------------------
+# Sockets, as the kernel sees them
+
+TCP_ESTABLISHED = "01"
+TCP_LISTEN = "0A"
+
+
+@dataclass(frozen=True)
+class TcpSocket:
+    inode: int
+    local_port: int
+    remote_port: int
+    state: str
+
+
+def open_files(pid: int, prefix: str) -> set[str]:
+    """What the descriptors of a process point to ("pipe:[123]",
+    "socket:[456]"...), those starting with `prefix`, read from /proc."""
+    found = set()
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith(prefix):
+                found.add(target)
+    except OSError:
+        pass
+    return found
+
+
+def _socket_inodes(pid: int) -> set[int]:
+    return {int(t[8:-1]) for t in open_files(pid, "socket:[")}
+
+
+def _tcp_table(pid: int) -> list[TcpSocket]:
+    """Every TCP socket of PID's network namespace."""
+    table = []
+    for name in ("tcp", "tcp6"):
+        try:
+            with open(f"/proc/{pid}/net/{name}") as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    local, remote, state, inode = fields[1], fields[2], fields[3], fields[9]
+                    table.append(TcpSocket(int(inode), int(local.rsplit(":", 1)[1], 16),
+                                           int(remote.rsplit(":", 1)[1], 16), state))
+        except (OSError, StopIteration, IndexError, ValueError):
+            continue
+    return table
+
+
+def tcp_sockets(pids: Iterable[int]) -> list[TcpSocket]:
+    """The TCP sockets that the processes `pids` hold open."""
+    result = []
+    for pid in pids:
+        inodes = _socket_inodes(pid)
+        if inodes:
+            result += [s for s in _tcp_table(pid) if s.inode in inodes]
+    return result
+
+
+def listening_ports(pids: Iterable[int]) -> set[int]:
+    return {s.local_port for s in tcp_sockets(pids) if s.state == TCP_LISTEN}
+
+
+def connected_to(pid: int, port: int) -> bool:
+    """PID holds a TCP connection to `port` that the kernel has established
+    (a connection waiting in a server's queue counts: the server need not have
+    accepted it)."""
+    return any(s.state == TCP_ESTABLISHED and s.remote_port == port for s in tcp_sockets([pid]))
