@@ -1,4 +1,6 @@
 """./grade.sh DIR [--json FILE] [--lang fr|en] [--exercise KEY ...]
+   ./grade.sh --batch SUBMISSIONS --out RESULTS [--jobs N] [--force] [--worksheet grades.csv]
+   ./grade.sh --gradescope-bundle OUT.zip
 
 Exit status: 0 whenever grading ran (whatever the score); 2 for a bad
 command line or a folder that cannot be graded; 3 if the grader itself broke;
@@ -22,7 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="grade.sh",
         description=_("Grades a submission of the Python system programming lab."))
-    p.add_argument("submission", help=_("the folder holding your scripts"))
+    p.add_argument("submission", nargs="?",
+                   help=_("the folder holding your scripts (or a .zip / .tar.gz of them)"))
     p.add_argument("--json", metavar="FILE", help=_("also write the report as JSON to FILE"))
     p.add_argument("--lang", choices=i18n.LANGUAGES, default=None,
                    help=_("language of the report (default: fr)"))
@@ -30,8 +33,20 @@ def _parser() -> argparse.ArgumentParser:
                    help=_("grade only this exercise (repeatable): {keys}").format(
                        keys=", ".join(EXERCISE_SCRIPTS)))
     p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help=_("exercises graded at the same time (default: the number of cores + 1)"))
+                   help=_("exercises graded at the same time (default: the number of cores + 1); "
+                          "with --batch, hand-ins graded at the same time (default: the number of cores)"))
     p.add_argument("--no-color", action="store_true", help=_("no colours in the report"))
+    batch = p.add_argument_group(_("instructors"))
+    batch.add_argument("--batch", metavar="SUBMISSIONS",
+                       help=_("grade a whole class: a folder of hand-ins, or Moodle's \"Download all "
+                              "submissions\" zip"))
+    batch.add_argument("--out", metavar="RESULTS", help=_("with --batch: the folder for the results"))
+    batch.add_argument("--force", action="store_true",
+                       help=_("with --batch: grade again the hand-ins already graded"))
+    batch.add_argument("--worksheet", metavar="CSV",
+                       help=_("with --batch: Moodle's offline grading worksheet, to fill in"))
+    batch.add_argument("--gradescope-bundle", metavar="ZIP",
+                       help=_("write the Gradescope autograder zip (setup.sh, run_autograder)"))
     return p
 
 
@@ -63,6 +78,20 @@ def main(argv=None) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         return _error(_("--jobs must be 1 or more"), 2)
+    if args.gradescope_bundle:
+        from .gradescope import write_bundle
+        try:
+            write_bundle(Path(args.gradescope_bundle))
+        except OSError as e:
+            return _error(_("cannot write {file}: {reason}").format(file=args.gradescope_bundle,
+                                                                    reason=e.strerror), 2)
+        print(_("Gradescope autograder written to {file}").format(file=args.gradescope_bundle))
+        return 0
+    if args.batch:
+        from .batch_cli import run_batch
+        return run_batch(args)
+    if not args.submission:
+        return _error(_("which folder? ./grade.sh DIR (or --batch SUBMISSIONS --out RESULTS)"), 2)
     if args.json:
         target_dir = Path(args.json).resolve().parent
         if not target_dir.is_dir():

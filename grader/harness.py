@@ -616,8 +616,10 @@ class Sandbox:
             self._own_tree(self.path)
             self._env = self._make_env(bin_dir, inject)
             # hidden from student programs: the grader (reference solutions,
-            # tests) and the original hand-in (they work on this copy)
-            hidden = {PROJECT_DIR, submission.root, *(p.parent for p in submission.aliases.values())}
+            # tests), the original hand-in (they work on this copy), and what
+            # TPGRADER_HIDE names (a class grading: the other hand-ins, the results)
+            hidden = {PROJECT_DIR, submission.root, *(p.parent for p in submission.aliases.values()),
+                      *(Path(p) for p in os.environ.get("TPGRADER_HIDE", "").split(os.pathsep) if p)}
             self.confinement = confine(self._tmp, sorted(hidden), network)
             self._preexec = functools.partial(_child_setup, self.confinement, str(self.path), self.user)
             if self.user is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import gettext
 import json
+import re
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -88,9 +89,18 @@ def N_(message: str) -> str:
 set_language(DEFAULT_LANGUAGE)
 
 
+_TEMPLATE_CALL = re.compile(r"""_\(\s*(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q)\s*\)""")
+
+
 def source_messages(root: Path = Path(__file__).parent) -> dict[str, str]:
-    """Every literal given to _() or N_() in the package: msgid -> where."""
+    """Every literal given to _() or N_() in the package (its code and its
+    HTML templates): msgid -> where."""
     found: dict[str, str] = {}
+    for path in sorted(root.rglob("*.html")):
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for m in _TEMPLATE_CALL.finditer(line):
+                found.setdefault(ast.literal_eval(m.group("q") + m.group("text") + m.group("q")),
+                                 f"{path.relative_to(root.parent)}:{lineno}")
     for path in sorted(root.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):

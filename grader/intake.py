@@ -60,11 +60,14 @@ def open_hand_in(path: Path) -> HandIn:
     if path.is_dir():
         if not os.access(path, os.X_OK):
             raise SubmissionError(_("{path}: the folder cannot be opened").format(path=path))
-        return _locate(path, HandIn(path.resolve()))
-    if _is_archive(path):
+        archive = _lone_archive(path)
+        if archive is None:
+            return _locate(path, HandIn(path.resolve()))
+        path = archive  # a folder that holds only an archive (what Moodle keeps of an upload)
+    if is_archive(path):
         tmp = tempfile.TemporaryDirectory(prefix="tp-grader-hand-in-")
         try:
-            _extract(path, Path(tmp.name))
+            extract_archive(path, Path(tmp.name))
         except BaseException:
             tmp.cleanup()
             raise
@@ -79,13 +82,30 @@ def open_hand_in(path: Path) -> HandIn:
 # Archives
 
 
-def _is_archive(path: Path) -> bool:
+def _lone_archive(folder: Path) -> Optional[Path]:
+    """The archive to grade when `folder` holds no lab script but archives:
+    the largest of them (a hand-in uploaded twice keeps its latest, fullest)."""
+    files = _candidates(folder)
+    if any(f.name.lower() in LAB_SCRIPTS for f in files):
+        return None
+    archives = [p for p in folder.rglob("*")
+                if p.is_file() and not p.is_symlink()
+                and p.name.lower().endswith((".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz"))
+                and not any(part.lower() in JUNK_DIRS for part in p.relative_to(folder).parts)
+                and len(p.relative_to(folder).parts) <= MAX_DEPTH]
+    archives = [a for a in archives if is_archive(a)]
+    return max(archives, key=lambda a: a.stat().st_size) if archives else None
+
+
+def is_archive(path: Path) -> bool:
     return zipfile.is_zipfile(path) or tarfile.is_tarfile(path)
 
 
-def _extract(archive: Path, dest: Path) -> None:
+def extract_archive(archive: Path, dest: Path, limits: Optional[dict] = None) -> None:
     """Extract regular files and folders only, nothing outside `dest`, within
-    ARCHIVE_LIMITS; anything else is an unsafe archive."""
+    `limits` (default ARCHIVE_LIMITS: one hand-in); anything else is an unsafe
+    archive."""
+    limits = limits or ARCHIVE_LIMITS
     def safe_name(name: str) -> Path:
         target = (dest / name).resolve()
         if not str(target).startswith(str(dest.resolve()) + os.sep):
@@ -98,11 +118,10 @@ def _extract(archive: Path, dest: Path) -> None:
     def account(n: int) -> None:
         nonlocal count, size
         count, size = count + 1, size + n
-        if count > ARCHIVE_LIMITS["files"] or size > ARCHIVE_LIMITS["bytes"]:
+        if count > limits["files"] or size > limits["bytes"]:
             raise SubmissionError(_("{archive}: too large to be a hand-in (over {files} files or "
-                                    "{mib} MiB)").format(archive=archive.name,
-                                                         files=ARCHIVE_LIMITS["files"],
-                                                         mib=ARCHIVE_LIMITS["bytes"] // 2**20))
+                                    "{mib} MiB)").format(archive=archive.name, files=limits["files"],
+                                                         mib=limits["bytes"] // 2**20))
 
     try:
         if zipfile.is_zipfile(archive):

@@ -20,6 +20,12 @@ SECTIONS = {
 }
 
 
+SHORT_NAMES = {
+    "joueurs_par_nation": "I.2", "joueurs_nation": "I.4", "bottles_of_beer2": "II.2",
+    "chrono": "II.1 chrono", "multiChrono": "II.1 multi", "wine_bottles": "III.2",
+}
+
+
 def exercise_name(exercise: str) -> str:
     return f"{SECTIONS[exercise]} {', '.join(EXERCISE_SCRIPTS[exercise])}"
 

@@ -7,6 +7,8 @@ import uuid
 from pathlib import Path
 from typing import Optional
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -46,3 +48,12 @@ def marked_processes(session: str = "") -> list[str]:
 
 def exercise_scores(report: dict) -> dict[str, tuple[float, float]]:
     return {e["id"]: (e["score"], e["max_score"]) for e in report["exercises"]}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_left_behind():
+    """After the whole suite: no process of the tests' gradings (their
+    markers start with "test"), no sandbox folder of theirs."""
+    yield
+    assert marked_processes("test") == []
+    assert list(Path(tempfile.gettempdir()).glob("tp-grader-test*")) == []

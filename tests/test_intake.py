@@ -126,3 +126,15 @@ def test_bad_paths_are_refused_in_one_line(tmp_path):
         p = subprocess.run([sys.executable, "-m", "grader", str(path)], cwd=ROOT, capture_output=True,
                            text=True, timeout=60)
         assert p.returncode == 2 and p.stderr.count("\n") == 1 and "Traceback" not in p.stderr
+
+
+def test_a_folder_holding_only_an_archive_is_graded_through_it(tmp_path):
+    """What Moodle's "download all submissions" gives for a student who
+    uploaded a zip: a folder with that zip in it."""
+    src = lay_out(tmp_path / "src", {"tp/chrono.py": "chrono.py"})
+    folder = tmp_path / "Jean Dupont_12345_assignsubmission_file_"
+    folder.mkdir()
+    zip_folder(src, folder / "TP.zip")
+    with open_hand_in(folder) as h:
+        assert (h.root / "chrono.py").is_file()
+        assert any("TP.zip" in n for n in h.notes)

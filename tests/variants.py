@@ -80,6 +80,47 @@ def build(variant: Variant, dest: Path, fill: Optional[dict[str, str]] = None) -
     return dest
 
 
+FIRST_NAMES = ["Camille", "Léa", "Hugo", "Chloé", "Lucas", "Inès", "Nathan", "Zoé", "Théo", "Manon",
+               "Noah", "Jade", "Louis", "Anaïs", "Yanis", "Élise", "Sacha", "Maël", "Lina", "Jules"]
+LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
+              "Leroy", "Moreau", "Simon", "Laurent", "Lefèbvre", "Michel", "Garcia", "D'Avila"]
+
+
+def build_class(dest: Path, size: int, first_participant: int = 4100) -> list[dict]:
+    """A class of `size` hand-ins in the layout of Moodle's "Download all
+    submissions" (`Full Name_12345_assignsubmission_file_`): the reference,
+    the template and every non-hostile variant in turn, some as an uploaded
+    zip. Returns what each one is: {participant, name, folder, variant}."""
+    import zipfile
+    variants = [v.name for v in all_variants() if not v.hostile]
+    dest.mkdir(parents=True, exist_ok=True)
+    roster = []
+    for i in range(size):
+        # one in ten hands in the reference, one in ten the template
+        # (the variants taken seven apart, so that every exercise has some)
+        kind = {0: "reference", 1: "student_template"}.get(i % 10) or variants[(7 * i) % len(variants)]
+        name = f"{FIRST_NAMES[i % len(FIRST_NAMES)]} {LAST_NAMES[(i * 7) % len(LAST_NAMES)]}"
+        participant = str(first_participant + i)
+        folder = dest / f"{name}_{participant}_assignsubmission_file_"
+        hand_in = dest / f".build-{participant}"
+        if kind in ("reference", "student_template"):
+            shutil.copytree(ROOT / kind, hand_in)
+        else:
+            build(load(SUBMISSIONS / kind), hand_in)
+        if i % 5 == 4:  # uploaded as a zip of a folder
+            folder.mkdir()
+            with zipfile.ZipFile(folder / "TP_python.zip", "w") as z:
+                for f in sorted(hand_in.rglob("*")):
+                    info = zipfile.ZipInfo(f"TP_python/{f.relative_to(hand_in)}")
+                    info.external_attr = (f.stat().st_mode & 0xFFFF) << 16
+                    z.writestr(info, f.read_bytes())
+            shutil.rmtree(hand_in)
+        else:
+            hand_in.rename(folder)
+        roster.append({"participant": participant, "name": name, "folder": folder, "variant": kind})
+    return roster
+
+
 if __name__ == "__main__":
     # python tests/variants.py NAME DEST: lay a variant out, to grade it by hand.
     build(load(SUBMISSIONS / sys.argv[1]), Path(sys.argv[2]))

@@ -1,0 +1,88 @@
+"""The command line of a class grading (./grade.sh --batch ...): a progress
+bar with the count done and the time left, then a summary table."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from .i18n import _
+
+
+def _error(message: str, status: int) -> int:
+    print(f"grade.sh: {message}", file=sys.stderr)
+    return status
+
+
+def run_batch(args) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
+        TimeRemainingColumn
+    from rich.table import Table
+
+    from .batch import Graded, grade_class, read_worksheet
+    from .report import SHORT_NAMES
+    from .submission import SubmissionError
+
+    if not args.out:
+        return _error(_("--batch needs --out RESULTS: the folder for the results"), 2)
+    submissions, out = Path(args.batch), Path(args.out)
+    if not submissions.exists():
+        return _error(_("cannot grade {path}: {reason}").format(
+            path=submissions, reason=_("no such file or folder")), 2)
+    worksheet = Path(args.worksheet) if args.worksheet else None
+    if worksheet is not None:
+        try:  # a bad worksheet is said now, not after an hour of grading
+            read_worksheet(worksheet)
+        except (OSError, SubmissionError, UnicodeDecodeError) as e:
+            return _error(_("cannot use the worksheet {file}: {reason}").format(file=worksheet, reason=e), 2)
+    console = Console(stderr=True)
+    live = console.is_terminal
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), TextColumn(_("left")), TimeRemainingColumn(), console=console,
+                   disable=not live)
+    task = None
+    started = time.monotonic()
+
+    def start(count: int) -> None:
+        nonlocal task
+        task = bar.add_task(_("grading"), total=count)
+        if not live:
+            print(_("{n} hand-ins to grade").format(n=count), file=sys.stderr, flush=True)
+
+    def progress(g: Graded, done: int, count: int) -> None:
+        bar.advance(task)
+        if not live:
+            elapsed = time.monotonic() - started
+            left = elapsed / done * (count - done)
+            print(_("[{done}/{count}] {name}: {score} / {max}{reused}, about {left:.0f} s left").format(
+                done=done, count=count, name=g.student.name, score=f"{g.report['score']:g}",
+                max=f"{g.report['max_score']:g}", left=left,
+                reused=_(" (already graded)") if g.reused else ""), file=sys.stderr, flush=True)
+
+    try:
+        with bar:
+            graded = grade_class(submissions, out, jobs=args.jobs, force=args.force, worksheet=worksheet,
+                                 exercises=args.exercise, progress=progress, start=start)
+    except SubmissionError as e:
+        return _error(_("cannot grade {path}: {reason}").format(path=submissions, reason=e), 2)
+    except KeyboardInterrupt:
+        return _error(_("interrupted"), 130)
+    if not graded:
+        return _error(_("no hand-in found in {path}").format(path=submissions), 2)
+
+    table = Table(title=_("Class results ({n} hand-ins, {seconds:.0f} s)").format(
+        n=len(graded), seconds=time.monotonic() - started))
+    exercises = [e["id"] for e in graded[0].report.get("exercises", [])] if graded else []
+    table.add_column(_("Student"))
+    for ex in exercises:
+        table.add_column(SHORT_NAMES.get(ex, ex), justify="right")
+    table.add_column(_("Total"), justify="right")
+    for g in graded:
+        by_id = {e["id"]: e["score"] for e in g.report.get("exercises", [])}
+        table.add_row(g.student.name, *[f"{by_id.get(ex, 0):g}" for ex in exercises],
+                      f"{g.report['score']:g} / {g.report['max_score']:g}")
+    Console(no_color=args.no_color, width=max(100, Console().width)).print(table)
+    print(_("Results in {out}: summary.html, class.csv, similarity.csv{worksheet}, students/*/").format(
+        out=out, worksheet=", worksheet.csv" if worksheet else ""))
+    return 0

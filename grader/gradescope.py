@@ -1,0 +1,65 @@
+"""The Gradescope autograder zip (./grade.sh --gradescope-bundle OUT.zip).
+
+Gradescope unzips it into /autograder/source, runs setup.sh there once to
+build its image, then `/autograder/run_autograder` for every submission, which
+must write /autograder/results/results.json: the grader's JSON report is a
+superset of that format. `AUTOGRADER_ROOT` moves /autograder elsewhere (the
+tests run it in a temporary folder)."""
+from __future__ import annotations
+
+import stat
+import zipfile
+from pathlib import Path
+
+from .paths import PROJECT_DIR
+
+# What the grader needs at run time (not its tests, nor the reference solutions).
+BUNDLED = ["grade.sh", "pyproject.toml", "README.md", "scripts", "grader", "fixtures"]
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope: build the image once. The grader installs itself into
+# /autograder/source/.venv on its first run.
+set -eu
+apt-get update -q
+apt-get install -y -q python3 python3-venv python3-pip util-linux
+cd /autograder/source
+./grade.sh --help > /dev/null
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope: grade /autograder/submission into /autograder/results/results.json.
+set -u
+root="${AUTOGRADER_ROOT:-/autograder}"
+mkdir -p "$root/results"
+results="$root/results/results.json"
+if ! "$root/source/grade.sh" "$root/submission" --json "$results" --lang "${TPGRADER_LANG:-fr}" \\
+        --no-color 2> "$root/results/errors.txt"; then
+    # the hand-in could not be graded at all: say why, with no score
+    python3 - "$results" "$root/results/errors.txt" <<'PY'
+import json, sys
+reason = open(sys.argv[2], encoding="utf-8", errors="replace").read().strip()
+json.dump({"score": 0, "output": reason or "the grading failed", "tests": []},
+          open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+fi
+"""
+
+
+def write_bundle(out: Path) -> None:
+    files = []
+    for name in BUNDLED:
+        p = PROJECT_DIR / name
+        if p.is_dir():
+            files += [f for f in sorted(p.rglob("*")) if f.is_file() and "__pycache__" not in f.parts]
+        elif p.is_file():
+            files.append(p)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (stat.S_IFREG | 0o755) << 16
+            z.writestr(info, text)
+        for f in files:
+            info = zipfile.ZipInfo(str(f.relative_to(PROJECT_DIR)))
+            info.external_attr = (stat.S_IFREG | (f.stat().st_mode & 0o777)) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, f.read_bytes())
