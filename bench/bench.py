@@ -5,21 +5,24 @@ time, its CPU time (grader and student programs together) and the peak memory
 of the largest of those processes; it prints the median, min and max of
 `--runs` runs, as a table and, with --json, as JSON.
 
-    .venv/bin/python bench/bench.py --runs 5 reference                  # per exercise, then whole
-    .venv/bin/python bench/bench.py --runs 5 reference student_template --json bench.json
-    .venv/bin/python bench/bench.py --runs 3 --whole-only --jobs 1 reference
-    .venv/bin/python bench/bench.py --runs 3 --class 40                 # a generated class, --jobs 1 and default
+    .venv/bin/python bench/bench.py                        # reference and template: per exercise, then whole
+    .venv/bin/python bench/bench.py --variants             # and every variant, on the exercises it changes
+    .venv/bin/python bench/bench.py --real-time            # also with no time dilation, and the ratio
+    .venv/bin/python bench/bench.py --class 40 --class-runs 1   # a generated class, --jobs 1 and default
+    .venv/bin/python bench/bench.py --runs 5 --variants --real-time --class 40 --json bench.json
 
 Speed is measured here, never asserted in the tests."""
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,22 +40,24 @@ wall = time.monotonic() - start
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"wall": wall, "cpu": r.ru_utime + r.ru_stime, "peak_mib": r.ru_maxrss / 1024, "code": code}))
 """
+WHOLE = "(whole)"
 
 
-def measure(command: list[str]) -> dict:
+def measure(command: list[str], real_time: bool = False) -> dict:
+    env = {**os.environ, "TPGRADER_REAL_TIME": "1"} if real_time else None
     out = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout
+                         text=True, check=True, env=env).stdout
     result = json.loads(out)
     if result["code"] != 0:
         raise SystemExit(f"failed ({result['code']}): {' '.join(command)}")
     return result
 
 
-def grade_command(submission: Path, exercise: str | None, jobs: int | None, json_file: Path) -> list[str]:
+def grade_command(submission: Path, exercises: list[str], jobs: Optional[int], json_file: Path) -> list[str]:
     command = [sys.executable, "-m", "grader", str(submission), "--json", str(json_file)]
-    command += ["--exercise", exercise] if exercise else []
-    command += ["--jobs", str(jobs)] if jobs else []
-    return command
+    for ex in exercises:
+        command += ["--exercise", ex]
+    return command + (["--jobs", str(jobs)] if jobs else [])
 
 
 def summary(runs: list[dict]) -> dict:
@@ -65,45 +70,73 @@ def summary(runs: list[dict]) -> dict:
 
 def show(label: str, what: str, row: dict) -> None:
     w, c, m = row["wall"], row["cpu"], row["peak_mib"]
-    print(f"{label:<22} {what:<20} {w['median']:7.2f} {w['min']:7.2f} {w['max']:7.2f} "
-          f"{c['median']:7.2f} {m['median']:8.0f}", flush=True)
+    line = (f"{label:<34} {what:<20} {w['median']:7.2f} {w['min']:7.2f} {w['max']:7.2f} "
+            f"{c['median']:7.2f} {m['median']:8.0f}")
+    if "real_time" in row:
+        rt = row["real_time"]["wall"]["median"]
+        line += f" {rt:9.2f} {rt / w['median']:6.1f}x"
+    print(line, flush=True)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("submissions", nargs="*", type=Path)
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("submissions", nargs="*", type=Path,
+                    help="submission folders (default: reference and student_template)")
+    ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--exercise", action="append", help="only these exercises (default: each, then whole)")
     ap.add_argument("--whole-only", action="store_true", help="only the whole submission")
+    ap.add_argument("--variants", action="store_true",
+                    help="also every variant of tests/submissions, on the exercises it changes")
+    ap.add_argument("--real-time", action="store_true",
+                    help="also grade the submissions given with no time dilation (programs' clocks at "
+                         "their real speed), and show how many times faster the dilated grading is")
     ap.add_argument("--jobs", type=int, help="passed to the grader (default: its own)")
     ap.add_argument("--class", dest="class_size", type=int, metavar="N",
                     help="grade a generated class of N hand-ins (--batch), with --jobs 1 and the default")
+    ap.add_argument("--class-runs", type=int, help="runs of each class grading (default: --runs)")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = ap.parse_args()
-    figures: dict = {}
-    print(f"{'what':<22} {'exercise':<20} {'wall s':>7} {'min':>7} {'max':>7} {'cpu s':>7} "
-          f"{'peak MiB':>8}   (median of {args.runs} runs)")
+    submissions = args.submissions or ([] if args.class_size and not args.variants else
+                                       [Path("reference"), Path("student_template")])
+    figures: dict = {"runs": args.runs, "cores": os.cpu_count(), "rows": []}
+    print(f"{'what':<34} {'exercise':<20} {'wall s':>7} {'min':>7} {'max':>7} {'cpu s':>7} {'peak MiB':>8}"
+          + (f" {'real-time':>9} {'ratio':>7}" if args.real_time else "")
+          + f"   (median of {args.runs} runs)")
+
+    def row(label: str, what: str, command: list[str], real_time: bool, runs: int) -> dict:
+        result = summary([measure(command) for _ in range(runs)])
+        if real_time:
+            result["real_time"] = summary([measure(command, real_time=True) for _ in range(runs)])
+        figures["rows"].append({"what": label, "exercise": what, **result})
+        show(label, what, result)
+        return result
+
     with tempfile.TemporaryDirectory(prefix="tp-grader-bench-") as tmp:
-        for sub in args.submissions:
-            targets = [None] if args.whole_only else [*(args.exercise or EXERCISE_SCRIPTS), None]
+        report = Path(tmp) / "r.json"
+        for sub in submissions:
+            targets = [] if args.whole_only else (args.exercise or list(EXERCISE_SCRIPTS))
             for ex in targets:
-                runs = [measure(grade_command(sub, ex, args.jobs, Path(tmp) / "r.json")) for _ in range(args.runs)]
-                figures.setdefault(str(sub), {})[ex or "(whole)"] = row = summary(runs)
-                show(str(sub), ex or "(whole)", row)
+                row(str(sub), ex, grade_command(sub, [ex], args.jobs, report), args.real_time, args.runs)
+            row(str(sub), WHOLE, grade_command(sub, [], args.jobs, report), args.real_time, args.runs)
+        if args.variants:
+            from variants import all_variants, build, touched_exercises
+            for v in all_variants():
+                if v.hostile:  # graded by tests/test_hostile.py, under conditions of their own
+                    continue
+                path = build(v, Path(tmp) / "variants" / v.name)
+                exercises = touched_exercises(v)
+                row(f"variant {v.name}", ",".join(exercises) if len(exercises) < 3 else WHOLE,
+                    grade_command(path, exercises, args.jobs, report), False, args.runs)
         if args.class_size:
             from variants import build_class
-            submissions = Path(tmp) / "class"
-            build_class(submissions, args.class_size)
+            class_dir = Path(tmp) / "class"
+            build_class(class_dir, args.class_size)
             for jobs in (1, None):
-                runs = []
-                for i in range(args.runs):
-                    out = Path(tmp) / f"results-{jobs}-{i}"
-                    runs.append(measure([sys.executable, "-m", "grader", "--batch", str(submissions),
-                                         "--out", str(out), *(["--jobs", str(jobs)] if jobs else [])]))
-                label = f"class of {args.class_size}"
-                what = f"--jobs {jobs}" if jobs else "--jobs default"
-                figures.setdefault(label, {})[what] = row = summary(runs)
-                show(label, what, row)
+                out = Path(tmp) / "class-results"
+                command = [sys.executable, "-m", "grader", "--batch", str(class_dir), "--out", str(out),
+                           "--force", *(["--jobs", str(jobs)] if jobs else [])]
+                row(f"class of {args.class_size}", f"--jobs {jobs}" if jobs else "--jobs default", command,
+                    False, args.class_runs or args.runs)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
     return 0

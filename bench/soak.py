@@ -2,8 +2,8 @@
 """Steadiness: grade submissions many times (optionally with every core kept
 busy by stress-ng) and list every check whose verdict changed between runs.
 
-    .venv/bin/python bench/soak.py --runs 30 --stress reference student_template
-    .venv/bin/python bench/soak.py --runs 10 --variants        # every tests/submissions variant
+    .venv/bin/python bench/soak.py --runs 30 --stress --variants reference student_template
+    .venv/bin/python bench/soak.py --runs 10 --variants --parallel 3   # three gradings at a time
     .venv/bin/python bench/soak.py --runs 30 --concurrent 2 --exercise wine_bottles reference
 
 Exit status 1 when a verdict changed (a flaky check), 0 otherwise."""
@@ -48,6 +48,8 @@ def main() -> int:
     ap.add_argument("--exercise", action="append", default=[])
     ap.add_argument("--concurrent", type=int, default=1, metavar="N",
                     help="grade each submission N times at once (two gradings on one machine)")
+    ap.add_argument("--parallel", type=int, default=1, metavar="N",
+                    help="grade N submissions at once (a class grading's load)")
     args = ap.parse_args()
     # killed (SIGTERM): still stop stress-ng and remove the temporary folders
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -70,16 +72,17 @@ def main() -> int:
     counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     times: dict[str, list[float]] = defaultdict(list)
     try:
-        for run in range(1, args.runs + 1):
-            for name, (path, exercises) in targets.items():
-                with ThreadPoolExecutor(args.concurrent) as pool:
-                    gradings = list(pool.map(lambda _: grade(path, exercises), range(args.concurrent)))
-                for verdicts, took in gradings:
+        with ThreadPoolExecutor(args.parallel * args.concurrent) as pool:
+            for run in range(1, args.runs + 1):
+                jobs = [(name, pool.submit(grade, path, exercises))
+                        for name, (path, exercises) in targets.items() for _ in range(args.concurrent)]
+                for name, job in jobs:
+                    verdicts, took = job.result()
                     times[name].append(took)
                     for check, status in verdicts.items():
                         seen[name][check].add(status)
                         counts[name][check][status] += 1
-            print(f"run {run}/{args.runs} done", file=sys.stderr)
+                print(f"run {run}/{args.runs} done", file=sys.stderr, flush=True)
     finally:
         if stress:
             stress.terminate()
@@ -92,7 +95,8 @@ def main() -> int:
         changed += len(flaky)
         print(f"{name}: {len(seen[name])} checks, median {med:.2f} s, "
               f"{'changed: ' + json.dumps(flaky) if flaky else 'every verdict the same'}")
-    print(f"changed verdicts: {changed} ({args.runs} runs x {args.concurrent} at once, "
+    print(f"changed verdicts: {changed} ({len(targets)} submissions, {args.runs} runs, "
+          f"{args.concurrent} at once each, {args.parallel} submissions at a time, "
           f"stress={'on' if args.stress else 'off'})")
     return 1 if changed else 0
 

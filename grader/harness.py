@@ -182,6 +182,37 @@ def _choose_student_python() -> str:
 
 STUDENT_PYTHON = _choose_student_python()
 
+
+
+def real_time() -> bool:
+    """TPGRADER_REAL_TIME=1 (bench/bench.py --real-time): the programs' clock
+    runs at its real speed, to measure what time dilation saves. The checks
+    stay the same: their waits for the programs grow with Sandbox.stretch(),
+    their time limits with real_time_stretch()."""
+    return bool(os.environ.get("TPGRADER_REAL_TIME"))
+
+
+def real_time_stretch() -> float:
+    return 60.0 if real_time() else 1.0  # the largest time scale a check uses
+
+
+@functools.cache
+def _precompile_inject() -> None:
+    """Every student program loads inject/sitecustomize.py as it starts. The
+    sandbox user cannot write its bytecode beside it, so each start would
+    compile it again (2 ms): compile it once here, with the students'
+    interpreter, hash-checked (a stale file is never used)."""
+    source = INJECT_DIR / "sitecustomize.py"
+    try:
+        mtime = source.stat().st_mtime
+        if any(p.stat().st_mtime >= mtime for p in (INJECT_DIR / "__pycache__").glob("sitecustomize.*.pyc")):
+            return
+        subprocess.run([STUDENT_PYTHON, "-S", "-c", "import py_compile, sys; py_compile.compile(sys.argv[1], "
+                        "doraise=True, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)",
+                        str(source)], capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        pass  # read-only grader: the programs compile it themselves
+
 LIMITS = {
     resource.RLIMIT_CPU: 60,  # seconds of CPU: a busy loop cannot run forever
     resource.RLIMIT_FSIZE: 16 * 1024 * 1024,  # no file over 16 MiB
@@ -195,9 +226,33 @@ LIMITS = {
 NPROC_LIMIT = 64
 
 
+def _pids_owned_by(uid: int) -> list[int]:
+    """The pids whose /proc entry belongs to `uid`: one stat() per process,
+    where reading each one's status would cost a file each (this runs after
+    every program the grader starts, on machines with hundreds of processes)."""
+    pids = []
+    try:
+        entries = list(os.scandir("/proc"))
+    except OSError:
+        return pids
+    for entry in entries:
+        if entry.name.isdigit():
+            try:
+                if entry.stat(follow_symlinks=False).st_uid == uid:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
 def _processes_of(uid: int, living: bool = False) -> list[psutil.Process]:
     """The processes of `uid` (`living`: zombies left out)."""
-    found = [p for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real == uid]
+    found = []
+    for pid in _pids_owned_by(uid):
+        try:
+            found.append(psutil.Process(pid))
+        except psutil.Error:
+            continue
     if living:
         found = [p for p in found if _status(p) not in (psutil.STATUS_ZOMBIE, None)]
     return found
@@ -217,45 +272,52 @@ def _nproc_limit() -> int:
 
 
 NPROC = _nproc_limit()
+_CHILD_LIMITS = tuple({**LIMITS, resource.RLIMIT_NPROC: NPROC}.items())
 
 
-def _reset_signals():
-    """Start student programs with the signal dispositions of a fresh shell
-    job, whatever the grader inherited (nohup, a CI runner that ignores
-    SIGQUIT...): ignored signals back to default, nothing blocked.
-    SIGHUP is ignored: in a terminal the shell leads the session and outlives
-    the program, so the program's orphans get no hangup when it exits; here
-    the program itself leads the pty's session, and its exit would hang up
-    its orphans, hiding a program that leaves children running."""
+def _ignored_signals() -> list[int]:
+    """The signals this process ignores (nohup, a CI runner that ignores
+    SIGQUIT...): read here, so that the child, between fork and exec, only
+    has system calls to make (every page of the grader it touches there is
+    copied)."""
+    ignored = []
     for sig in signal.valid_signals():
-        if sig in (signal.SIGKILL, signal.SIGSTOP):
+        if sig in (signal.SIGKILL, signal.SIGSTOP, signal.SIGHUP):
             continue
         try:
             if signal.getsignal(sig) == signal.SIG_IGN:
-                signal.signal(sig, signal.SIG_DFL)
-        except (OSError, ValueError, RuntimeError):
+                ignored.append(int(sig))
+        except (OSError, ValueError):
             pass
+    return ignored
+
+
+def _child_setup(confinement, cwd: str, user: Optional[tuple[int, int]], ignored: Sequence[int]):
+    """Runs in the student process between fork and exec.
+    Signals: as a fresh shell job gets them, whatever the grader inherited:
+    ignored ones back to default, nothing blocked. SIGHUP is ignored: in a
+    terminal the shell leads the session and outlives the program, so the
+    program's orphans get no hangup when it exits; here the program itself
+    leads the pty's session, and its exit would hang up its orphans, hiding a
+    program that leaves children running."""
+    for sig in ignored:
+        signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
-
-
-def _child_setup(confinement, cwd: str, user: Optional[tuple[int, int]]):
-    """Runs in the student process between fork and exec."""
-    _reset_signals()
+    signal.pthread_sigmask(signal.SIG_SETMASK, ())
     confinement.join(cwd)  # needs the grader's privileges: before setuid
-    for res, value in {**LIMITS, resource.RLIMIT_NPROC: NPROC}.items():
+    for res, value in _CHILD_LIMITS:
         try:
             resource.setrlimit(res, (value, value))
         except (ValueError, OSError):
             pass
     if user is not None:
         uid, gid = user
-        os.setgroups([])
+        os.setgroups(())
         os.setgid(gid)
         os.setuid(uid)
 
 
-def _become_subreaper():
+def become_subreaper():
     """Orphans of student processes are re-parented to us instead of init, so
     that we can reap them (some container inits never do)."""
     try:
@@ -265,7 +327,7 @@ def _become_subreaper():
         pass
 
 
-_become_subreaper()
+become_subreaper()
 
 
 # ---------------------------------------------------------------------------
@@ -325,6 +387,7 @@ class _ForkWatch(threading.Thread):
 
 
 _fork_watch: Optional[_ForkWatch] = None
+_fork_watch_lock = threading.Lock()
 
 
 def _stop_user(uid: int) -> None:
@@ -347,11 +410,15 @@ def _stop_user(uid: int) -> None:
 
 
 def _marked_processes(token: str) -> list[psutil.Process]:
+    """The processes whose environment carries the sandbox's marker. Only our
+    own uid's are read: a sandbox with a uid of its own is found by its uid."""
+    needle = f"\0{RUN_MARKER}={token}\0".encode()
     found = []
-    for proc in psutil.process_iter():
+    for pid in _pids_owned_by(os.geteuid()):
         try:
-            if proc.environ().get(RUN_MARKER) == token:
-                found.append(proc)
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if needle in b"\0" + f.read() + b"\0":
+                    found.append(psutil.Process(pid))
         except (psutil.Error, OSError):
             continue
     return found
@@ -379,12 +446,13 @@ def kill_all(token: str, roots: Sequence[int] = (), uid: Optional[int] = None) -
                     procs[p.pid] = p
             except psutil.Error:
                 pass
-        for p in _marked_processes(token):
-            procs[p.pid] = p
+        if uid is None:  # with a uid of its own, the uid finds them all
+            for p in _marked_processes(token):
+                procs[p.pid] = p
         procs.pop(os.getpid(), None)
         alive = [p for p in procs.values() if _is_running(p)]
         if not alive:
-            _reap_orphans(exclude=set(roots))
+            _reap_orphans(exclude=set(roots) | _open_roots)
             return
         for p in alive:
             try:
@@ -401,6 +469,12 @@ def kill_all(token: str, roots: Sequence[int] = (), uid: Optional[int] = None) -
         psutil.wait_procs(alive, timeout=1.0)
         for p in alive:
             _reap(p.pid)
+
+
+# The programs the grader started itself, in every sandbox still open: their
+# exit status belongs to the code that waits for them, which may be another
+# thread's (scenarios run side by side), so no one else reaps them.
+_open_roots: set[int] = set()
 
 
 def _reap_orphans(exclude: set[int]) -> None:
@@ -585,7 +659,9 @@ class Sandbox:
         the machine's, one grading at a time: see isolation.py)."""
         self.submission = submission
         self.today = today
-        self.time_scale = time_scale
+        # the scale the check was written for, and the one the programs get
+        self.time_scale = 1.0 if real_time() else time_scale
+        self.slowdown = time_scale / self.time_scale
         self.pipe_split = pipe_split
         # TPGRADER_SESSION (set by whoever runs the grader, e.g. its tests)
         # prefixes the marker, so that they can find the processes of their
@@ -608,11 +684,15 @@ class Sandbox:
             for name in ("python3", "python"):
                 (bin_dir / name).symlink_to(STUDENT_PYTHON)
             inject = self._tmp / "inject"
-            shutil.copytree(INJECT_DIR, inject, ignore=shutil.ignore_patterns("__pycache__"))
+            _precompile_inject()
+            shutil.copytree(INJECT_DIR, inject)
             for d in (bin_dir, inject):
                 os.chmod(d, 0o755)
-            for f in inject.iterdir():
-                os.chmod(f, 0o644)
+            for dirpath, dirnames, filenames in os.walk(inject):
+                for n in dirnames:
+                    os.chmod(os.path.join(dirpath, n), 0o755)
+                for n in filenames:
+                    os.chmod(os.path.join(dirpath, n), 0o644)
             self._own_tree(self.path)
             self._env = self._make_env(bin_dir, inject)
             # hidden from student programs: the grader (reference solutions,
@@ -621,12 +701,14 @@ class Sandbox:
             hidden = {PROJECT_DIR, submission.root, *(p.parent for p in submission.aliases.values()),
                       *(Path(p) for p in os.environ.get("TPGRADER_HIDE", "").split(os.pathsep) if p)}
             self.confinement = confine(self._tmp, sorted(hidden), network)
-            self._preexec = functools.partial(_child_setup, self.confinement, str(self.path), self.user)
+            self._preexec = functools.partial(_child_setup, self.confinement, str(self.path), self.user,
+                                              tuple(_ignored_signals()))
             if self.user is not None:
                 global _fork_watch
-                if _fork_watch is None:
-                    _fork_watch = _ForkWatch()
-                    _fork_watch.start()
+                with _fork_watch_lock:  # sandboxes may be made in several threads
+                    if _fork_watch is None:
+                        _fork_watch = _ForkWatch()
+                        _fork_watch.start()
                 _fork_watch.users[self.user[0]] = self
         except BaseException:
             self._close_confinement()
@@ -741,7 +823,7 @@ class Sandbox:
             fds = {"stdout": child.stdout.fileno(), "stderr": child.stderr.fileno()}
             pid = child.pid
             exited = lambda: child.poll() is not None  # noqa: E731
-        self._roots.append(pid)
+        self._add_root(pid)
         reader = _OutputReader(fds, output_cap)
         try:
             finished = reader.pump(deadline, exited)
@@ -779,10 +861,14 @@ class Sandbox:
         environment variables for this program (see inject/sitecustomize.py)."""
         argv = argv or self.command_for(script, args)
         child = self._spawn_pty(argv, encoding="utf-8", extra_env=env)
-        self._roots.append(child.pid)
+        self._add_root(child.pid)
         live = LiveProcess(self, child, shlex.join(argv))
         self._live.append(live)
         return live
+
+    def _add_root(self, pid: int) -> None:
+        self._roots.append(pid)
+        _open_roots.add(pid)
 
     def _spawn_pipes(self, argv: list[str], stdin: Optional[str]) -> subprocess.Popen:
         proc = subprocess.Popen(
@@ -849,6 +935,16 @@ class Sandbox:
         except Exception:
             pass
 
+    def stretch(self, seconds: float) -> float:
+        """A wait the check sized for its time scale (how long the programs may
+        take), made as long again as the programs' time runs slower (--real-time)."""
+        return seconds * self.slowdown
+
+    @property
+    def shared_network(self) -> bool:
+        """Its programs use the machine's own network (no namespaces here)."""
+        return getattr(self.confinement, "shared_network", None) is not None
+
     def kill_all(self, roots: Sequence[int] = ()) -> None:
         """Stop every process the sandbox started (see kill_all())."""
         kill_all(self.token, roots, self.user[0] if self.user else None)
@@ -856,9 +952,10 @@ class Sandbox:
     def running(self) -> list[str]:
         """The sandbox's processes still running (zombies left out), as
         "pid command line"."""
-        procs = {p.pid: p for p in _marked_processes(self.token)}
         if self.user is not None:
-            procs.update({p.pid: p for p in _processes_of(self.user[0])})
+            procs = {p.pid: p for p in _processes_of(self.user[0])}
+        else:
+            procs = {p.pid: p for p in _marked_processes(self.token)}
         return [f"{p.pid} {' '.join(process_cmdline(p))}" for p in procs.values() if _is_running(p)]
 
     # -- the end -----------------------------------------------------------------
@@ -871,6 +968,7 @@ class Sandbox:
                 live._close()
             self.kill_all(self._roots)
         finally:
+            _open_roots.difference_update(self._roots)
             self._close_confinement()
             shutil.rmtree(self._tmp, ignore_errors=True)
 

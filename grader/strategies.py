@@ -104,7 +104,7 @@ EXPLICIT_CASES = [
 # disk, no shrinking (each example runs a program: a failing one is shown as it
 # was generated, and files are kept short so that it reads well).
 PROPERTY_SETTINGS = settings(
-    max_examples=12,
+    max_examples=8,
     derandomize=True,
     database=None,
     deadline=None,

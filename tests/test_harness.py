@@ -162,6 +162,44 @@ def test_alarm_is_scaled_and_returns_whole_seconds(submission):
     assert elapsed == "2"
 
 
+def test_the_clock_is_patched_only_in_modules_the_program_imports(submission):
+    # signal and datetime are patched when the program imports them, not at
+    # every start (their import costs more than the program, for most of them)
+    with Sandbox(submission, today=datetime(2031, 5, 6, 10, 0), time_scale=10) as sb:
+        sb.write("p.py", program("""
+            import sys, time
+            print(sorted(m for m in ("signal", "datetime", "random") if m in sys.modules))
+            t0 = time.monotonic()
+            import signal
+            signal.signal(signal.SIGALRM, lambda s, f: None)
+            signal.alarm(1)
+            signal.pause()
+            from datetime import date
+            print(date.today(), round(time.monotonic() - t0, 1))
+        """), 0o755)
+        r = sb.run("p.py")
+    loaded, clock = r.stdout.split("\n")[:2]
+    assert loaded == "[]"
+    today, real_seconds = clock.split()
+    assert today == "2031-05-06" and float(real_seconds) < 0.5  # alarm(1) took 0.1 s
+
+
+def test_real_time_switch_turns_dilation_off_and_stretches_waits(submission, monkeypatch):
+    monkeypatch.setenv("TPGRADER_REAL_TIME", "1")
+    with Sandbox(submission, time_scale=10) as sb:
+        assert sb.time_scale == 1.0 and sb.stretch(2) == 20
+        sb.write("p.py", program("""
+            import time
+            t0 = time.monotonic()
+            time.sleep(0.3)
+            print(round(time.monotonic() - t0, 1))
+        """), 0o755)
+        assert float(sb.run("p.py").stdout) >= 0.3
+    monkeypatch.delenv("TPGRADER_REAL_TIME")
+    with Sandbox(submission, time_scale=10) as sb:
+        assert sb.time_scale == 10 and sb.stretch(2) == 2
+
+
 def test_child_processes_share_the_virtual_clock(submission):
     with Sandbox(submission, today=datetime(2040, 1, 1, 12, 0), time_scale=10) as sb:
         sb.write("child.py", program("""

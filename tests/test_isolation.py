@@ -83,6 +83,22 @@ def test_a_server_without_reuseaddr_starts_again_in_a_fresh_network(submission):
 
 
 @needs_namespaces
+def test_a_network_sandbox_has_a_small_tcp_table_of_its_own(submission):
+    # /proc/PID/net/tcp walks the whole table: the machine's has 262144
+    # buckets here, 9 ms a read, and the wine checks read it while they wait
+    if not Path("/proc/sys/net/ipv4/tcp_child_ehash_entries").exists():
+        pytest.skip("Linux before 6.1: no TCP table per network namespace")
+    with Sandbox(submission, network=True) as sb:
+        if sb.shared_network:
+            pytest.skip("no namespaces here")
+        sb.write("p.py", "#!/usr/bin/python3\nprint(open('/proc/sys/net/ipv4/tcp_ehash_entries').read())\n",
+                 0o755)
+        entries = int(sb.run("p.py").stdout)
+    if os.geteuid() != 0 and entries < 0:
+        pytest.skip("an unprivileged user cannot size it: the machine's table is shared")
+    assert 0 < entries <= 1024
+
+
 def test_a_student_program_reaches_only_its_loopback(submission):
     with Sandbox(submission, network=True) as sb:
         sb.write("p.py", program("""

@@ -68,7 +68,7 @@ def read_verses(sandbox: Sandbox, count: int, timeout: float):
     """Run the program in a terminal until a `count + 1`-th verse header
     starts (whatever its number); returns the live program and its output."""
     live = sandbox.spawn(SCRIPT)
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + sandbox.stretch(timeout)
     seen = 0
     while seen <= count and time.monotonic() < deadline:
         if live.expect(r"(?i)verse\s+\d+", timeout=deadline - time.monotonic()) is None:
@@ -154,7 +154,7 @@ def test_fork_and_pipe(bottles):
     live = sb.spawn(SCRIPT)
     # As soon as there is a child sharing a pipe with the program, it is
     # proven; else watch until two verses are out, the program ends, or 5 s.
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + sb.stretch(5)
     verses = 0
     while time.monotonic() < deadline and live.is_alive() and verses < 2:
         if any(pipes_of(live.pid) & pipes_of(k.pid) for k in live.children()):

@@ -12,6 +12,56 @@
 # Nothing here prints anything or changes a program that does not read the
 # clock or wait.
 import os as _os
+import sys as _sys
+
+
+# Patching a module costs its import (signal pulls in enum, ~3 ms): most
+# programs never import signal, datetime or random, so each is patched only
+# once the program imports it. A finder first on sys.meta_path wraps the
+# module's loader: the module runs as usual, then gets the patch.
+class _PatchLoader:
+    def __init__(self, real, patch):
+        self.real, self.patch = real, patch
+
+    def create_module(self, spec):
+        return self.real.create_module(spec)
+
+    def exec_module(self, module):
+        self.real.exec_module(module)
+        module.__loader__ = module.__spec__.loader = self.real
+        self.patch(module)
+
+
+class _AfterImport:
+    def __init__(self):
+        self.patches = {}
+
+    def find_spec(self, name, path=None, target=None):
+        patch = self.patches.pop(name, None)
+        if patch is None:
+            return None
+        for finder in _sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                    spec.loader = _PatchLoader(spec.loader, patch)
+                return spec
+        return None
+
+
+_hook = _AfterImport()
+
+
+def _after_import(name, patch):
+    """patch(module) once `name` is imported (at once if it already is)."""
+    if name in _sys.modules:
+        patch(_sys.modules[name])
+        return
+    if _hook not in _sys.meta_path:
+        _sys.meta_path.insert(0, _hook)
+    _hook.patches[name] = patch
 
 
 def _install_pipe_split():
@@ -52,15 +102,16 @@ def _install_random():
     value its range allows (randint(1, 99) gives 1 / 99, random() 0.0 / just
     under 1.0), so that a range off by one shows on every run, not by chance."""
     spec = _os.environ.get("TPGRADER_RANDOM")
-    if not spec:
-        return
-    import random
+    if spec:
+        _after_import("random", lambda random: _drive_random(random, spec))
+
+
+def _drive_random(random, spec):
     if spec.startswith("seed:"):
         random.seed(int(spec[5:]))
         return
     high = spec == "high"
     end = -1 if high else 0
-
     def randrange(start, stop=None, step=1):
         if stop is None:
             start, stop = 0, start
@@ -116,21 +167,14 @@ def _install():
     scale = float(_os.environ.get("TPGRADER_TIME_SCALE") or 1.0)
     if not today and scale == 1.0:
         return
-    import time
-    import math
-    import signal
-    import datetime
+    import time  # built in: costs nothing
 
     real_time = time.time
     real_sleep = time.sleep
-    real_setitimer = getattr(signal, "setitimer", None)
-    real_getitimer = getattr(signal, "getitimer", None)
-    real_date = datetime.date
-    real_datetime = datetime.datetime
 
     epoch = float(_os.environ.get("TPGRADER_EPOCH") or real_time())
     if today:
-        start = real_datetime.fromisoformat(today).timestamp()
+        start = _parse_local(today, time)
     else:
         start = epoch
 
@@ -157,34 +201,63 @@ def _install():
         def sleep(seconds):
             real_sleep(max(0.0, seconds) / scale)
         time.sleep = sleep
+        _after_import("signal", lambda signal: _scale_signal(signal, scale))
+    _after_import("datetime", lambda datetime: _virtual_datetime(datetime, virtual_time))
 
-        if real_setitimer is not None:
-            def setitimer(which, seconds, interval=0.0):
-                if which != signal.ITIMER_REAL:
-                    return real_setitimer(which, seconds, interval)
-                old = real_setitimer(which, seconds / scale, interval / scale)
-                return (old[0] * scale, old[1] * scale)
 
-            def getitimer(which):
-                value = real_getitimer(which)
-                if which != signal.ITIMER_REAL:
-                    return value
-                return (value[0] * scale, value[1] * scale)
+def _parse_local(text, time):
+    """The timestamp of a naive local time written YYYY-MM-DDTHH:MM:SS[.ffffff],
+    as datetime.fromisoformat(text).timestamp() gives it, without importing
+    datetime (anything else: datetime)."""
+    try:
+        day, clock = text.split("T")
+        y, mo, d = (int(x) for x in day.split("-"))
+        h, mi, sec = clock.split(":")
+        whole = int(float(sec))
+        return time.mktime((y, mo, d, int(h), int(mi), whole, 0, 0, -1)) + float(sec) - whole
+    except ValueError:
+        import datetime
+        return datetime.datetime.fromisoformat(text).timestamp()
 
-            def alarm(seconds):
-                # alarm(n) is setitimer(ITIMER_REAL, n) with whole seconds; it
-                # returns the whole seconds that were left on the previous one.
-                old = real_setitimer(signal.ITIMER_REAL, max(0, seconds) / scale, 0.0)
-                remaining = old[0] * scale
-                return int(math.ceil(remaining)) if remaining > 0 else 0
 
-            signal.setitimer = setitimer
-            signal.getitimer = getitimer
-            signal.alarm = alarm
+def _scale_signal(signal, scale):
+    """alarm() and setitimer() wait `scale` times less."""
+    real_setitimer = getattr(signal, "setitimer", None)
+    real_getitimer = getattr(signal, "getitimer", None)
+    if real_setitimer is None:
+        return
 
-    # datetime.date and datetime.datetime are C types that cannot be patched:
-    # replace them by subclasses whose "now" is virtual (as freezegun does).
-    # The metaclass keeps isinstance() true for the real types' instances.
+    def setitimer(which, seconds, interval=0.0):
+        if which != signal.ITIMER_REAL:
+            return real_setitimer(which, seconds, interval)
+        old = real_setitimer(which, seconds / scale, interval / scale)
+        return (old[0] * scale, old[1] * scale)
+
+    def getitimer(which):
+        value = real_getitimer(which)
+        if which != signal.ITIMER_REAL:
+            return value
+        return (value[0] * scale, value[1] * scale)
+
+    def alarm(seconds):
+        # alarm(n) is setitimer(ITIMER_REAL, n) with whole seconds; it
+        # returns the whole seconds that were left on the previous one.
+        old = real_setitimer(signal.ITIMER_REAL, max(0, seconds) / scale, 0.0)
+        remaining = old[0] * scale
+        return int(-(-remaining // 1)) if remaining > 0 else 0
+
+    signal.setitimer = setitimer
+    signal.getitimer = getitimer
+    signal.alarm = alarm
+
+
+def _virtual_datetime(datetime, virtual_time):
+    """datetime.date and datetime.datetime are C types that cannot be patched:
+    replace them by subclasses whose "now" is virtual (as freezegun does).
+    The metaclass keeps isinstance() true for the real types' instances."""
+    real_date = datetime.date
+    real_datetime = datetime.datetime
+
     class _Meta(type):
         def __instancecheck__(cls, obj):
             return isinstance(obj, cls._real)
