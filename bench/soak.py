@@ -82,7 +82,9 @@ def main() -> int:
                     for check, status in verdicts.items():
                         seen[name][check].add(status)
                         counts[name][check][status] += 1
-                print(f"run {run}/{args.runs} done", file=sys.stderr, flush=True)
+                flaky_so_far = sorted(f"{n} {c}" for n in seen for c, st in seen[n].items() if len(st) > 1)
+                print(f"run {run}/{args.runs} done; changed so far: {flaky_so_far or 'none'}",
+                      file=sys.stderr, flush=True)
     finally:
         if stress:
             stress.terminate()
