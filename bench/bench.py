@@ -9,6 +9,7 @@ of the largest of those processes; it prints the median, min and max of
     .venv/bin/python bench/bench.py --variants             # and every variant, on the exercises it changes
     .venv/bin/python bench/bench.py --real-time            # also with no time dilation, and the ratio
     .venv/bin/python bench/bench.py --class 40 --class-runs 1   # a generated class, --jobs 1 and default
+    .venv/bin/python bench/bench.py --class 40 --class-jobs default
     .venv/bin/python bench/bench.py --runs 5 --variants --real-time --class 40 --json bench.json
 
 Speed is measured here, never asserted in the tests."""
@@ -94,6 +95,8 @@ def main() -> int:
     ap.add_argument("--class", dest="class_size", type=int, metavar="N",
                     help="grade a generated class of N hand-ins (--batch), with --jobs 1 and the default")
     ap.add_argument("--class-runs", type=int, help="runs of each class grading (default: --runs)")
+    ap.add_argument("--class-jobs", default="1,default", metavar="LIST",
+                    help="the --jobs values to grade the class with (default: 1,default)")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = ap.parse_args()
     submissions = args.submissions or ([] if args.class_size and not args.variants else
@@ -131,7 +134,7 @@ def main() -> int:
             from variants import build_class
             class_dir = Path(tmp) / "class"
             build_class(class_dir, args.class_size)
-            for jobs in (1, None):
+            for jobs in [None if j == "default" else int(j) for j in args.class_jobs.split(",")]:
                 out = Path(tmp) / "class-results"
                 command = [sys.executable, "-m", "grader", "--batch", str(class_dir), "--out", str(out),
                            "--force", *(["--jobs", str(jobs)] if jobs else [])]

@@ -36,7 +36,7 @@ def grade(path: Path, exercises: list[str]) -> tuple[dict[str, str], float]:
         subprocess.run(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         took = time.monotonic() - start
         report = json.loads(out.read_text())
-    return {f"{t['exercise']}.{t['check']}": t["status"] for t in report["tests"]}, took
+    return {f"{t['exercise']}.{t['check']}": (t["status"], t.get("output", "")) for t in report["tests"]}, took
 
 
 def main() -> int:
@@ -71,6 +71,7 @@ def main() -> int:
     seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     times: dict[str, list[float]] = defaultdict(list)
+    said: dict[str, dict[str, str]] = defaultdict(dict)  # the last failure of each check
     try:
         with ThreadPoolExecutor(args.parallel * args.concurrent) as pool:
             for run in range(1, args.runs + 1):
@@ -79,9 +80,11 @@ def main() -> int:
                 for name, job in jobs:
                     verdicts, took = job.result()
                     times[name].append(took)
-                    for check, status in verdicts.items():
+                    for check, (status, output) in verdicts.items():
                         seen[name][check].add(status)
                         counts[name][check][status] += 1
+                        if status != "passed":
+                            said[name][check] = output
                 flaky_so_far = sorted(f"{n} {c}" for n in seen for c, st in seen[n].items() if len(st) > 1)
                 print(f"run {run}/{args.runs} done; changed so far: {flaky_so_far or 'none'}",
                       file=sys.stderr, flush=True)
@@ -97,6 +100,8 @@ def main() -> int:
         changed += len(flaky)
         print(f"{name}: {len(seen[name])} checks, median {med:.2f} s, "
               f"{'changed: ' + json.dumps(flaky) if flaky else 'every verdict the same'}")
+        for check in flaky:  # what the report said when it failed
+            print("    " + said[name][check].replace("\n", "\n    "))
     print(f"changed verdicts: {changed} ({len(targets)} submissions, {args.runs} runs, "
           f"{args.concurrent} at once each, {args.parallel} submissions at a time, "
           f"stress={'on' if args.stress else 'off'})")

@@ -33,9 +33,8 @@ def _parser() -> argparse.ArgumentParser:
                    help=_("grade only this exercise (repeatable): {keys}").format(
                        keys=", ".join(EXERCISE_SCRIPTS)))
     p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help=_("exercises graded at the same time (default: all of them, up to twice the "
-                          "number of cores + 2); with --batch, hand-ins graded at the same time (default: "
-                          "three per core)"))
+                   help=_("exercises graded at the same time (default: the number of cores + 1); "
+                          "with --batch, hand-ins graded at the same time (default: three per core)"))
     p.add_argument("--no-color", action="store_true", help=_("no colours in the report"))
     batch = p.add_argument_group(_("instructors"))
     batch.add_argument("--batch", metavar="SUBMISSIONS",
