@@ -1056,9 +1056,9 @@ class LiveProcess:
                 return
 
     def _exited(self) -> bool:
-        """The program ended by itself (not stopped by the grader)."""
-        return self.child.exitstatus is not None or (self.child.signalstatus is None
-                                                     and not self.is_alive() and self.child.exitstatus is not None)
+        """The program ended by itself, with an exit status (pexpect sets it
+        once it has seen the process gone)."""
+        return self.child.exitstatus is not None
 
     def _read_rest(self) -> str:
         """Once the program is gone: what it printed last, read from the
