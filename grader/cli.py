@@ -1,4 +1,4 @@
-"""./grade.sh DIR [--json FILE] [--lang fr|en] [--exercise KEY ...]
+"""./grade.sh DIR [--json FILE] [--lang fr|en] [--exercise KEY ...] [--details]
    ./grade.sh --batch SUBMISSIONS --out RESULTS [--jobs N] [--force] [--worksheet grades.csv]
    ./grade.sh --gradescope-bundle OUT.zip
 
@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
                    help=_("exercises graded at the same time (default: the number of cores + 1); "
                           "with --batch, hand-ins graded at the same time (default: three per core)"))
     p.add_argument("--no-color", action="store_true", help=_("no colours in the report"))
+    p.add_argument("--details", action="store_true",
+                   help=_("show every failed check in full, also those whose cause is told once "
+                          "for several checks"))
     batch = p.add_argument_group(_("instructors"))
     batch.add_argument("--batch", metavar="SUBMISSIONS",
                        help=_("grade a whole class: a folder of hand-ins, or Moodle's \"Download all "
@@ -119,7 +122,8 @@ def main(argv=None) -> int:
         hand_in.close()
     duration = time.monotonic() - start
     color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
-    sys.stdout.write(text_report(results, args.submission, duration, color=color, notes=notes))
+    sys.stdout.write(text_report(results, args.submission, duration, color=color, notes=notes,
+                                 details=args.details))
     if args.json:
         try:
             write_json(Path(args.json), json_report(results, duration, notes))

@@ -7,6 +7,17 @@ from dataclasses import dataclass
 from typing import Optional
 
 
+@dataclass(frozen=True)
+class Cause:
+    """Why a check failed, when the same reason can make several checks fail
+    (a missing script, a server that never listens, the same crash in every
+    run, a program that waits for the keyboard...): the report tells it once,
+    with the checks it cost."""
+    key: str  # failures with the same key have the same cause: "missing:chrono.py"
+    summary: str  # the cause, in one or two sentences, in the student's terms
+    hint: Optional[str] = None
+
+
 @dataclass
 class Feedback:
     summary: str  # one sentence: what went wrong
@@ -18,6 +29,7 @@ class Feedback:
     # The part of the output to compare with `expected` line by line (stdout,
     # usually); None: no diff (the summary says it all).
     diff_actual: Optional[str] = None
+    cause: Optional[Cause] = None  # see Cause; None: this check's own reason
 
 
 class CheckFailed(Exception):

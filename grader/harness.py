@@ -121,6 +121,9 @@ class RunResult:
     truncated: bool = False  # the program printed more than the cap
     duration: float = 0.0
     terminal: bool = False
+    script: str = ""  # the lab script run ("joueurs_par_nation.py") and its arguments,
+    args: tuple = ()  # for the report's causes (checks/common.py: cause_of)
+    blank: bool = False  # the script holds nothing that runs (Submission.unwritten)
 
     @property
     def output(self) -> str:
@@ -477,22 +480,29 @@ def kill_all(token: str, roots: Sequence[int] = (), uid: Optional[int] = None) -
 # exit status belongs to the code that waits for them, which may be another
 # thread's (scenarios run side by side), so no one else reaps them.
 _open_roots: set[int] = set()
+# Held from a program's fork until its pid is in _open_roots, and while
+# orphans are reaped: a program that ended at once (a client that finds no
+# server) was otherwise, on a busy machine, reaped as an orphan by another
+# thread's kill_all() in between, its exit status and last output lost.
+_roots_lock = threading.Lock()
 
 
 def _reap_orphans(exclude: set[int]) -> None:
     """Reap dead orphans that were re-parented to us (we are a subreaper);
     their environment can no longer be read, so the marker cannot find them.
     The roots are left to the code that waits for their exit status."""
-    try:
-        children = psutil.Process().children()
-    except psutil.Error:
-        return
-    for c in children:
+    with _roots_lock:
+        exclude = exclude | _open_roots
         try:
-            if c.pid not in exclude and c.status() == psutil.STATUS_ZOMBIE:
-                _reap(c.pid)
+            children = psutil.Process().children()
         except psutil.Error:
-            pass
+            return
+        for c in children:
+            try:
+                if c.pid not in exclude and c.status() == psutil.STATUS_ZOMBIE:
+                    _reap(c.pid)
+            except psutil.Error:
+                pass
 
 
 def _is_running(p: psutil.Process) -> bool:
@@ -563,6 +573,32 @@ def wait_idle(pid: int, timeout: float) -> bool:
         if calm >= 3:
             return True
         time.sleep(0.003)
+    return False
+
+
+# The number of read(2) in /proc/PID/syscall, per machine.
+_READ_SYSCALL = {"x86_64": 0, "aarch64": 63, "riscv64": 63, "i686": 3, "armv7l": 3}.get(os.uname().machine)
+
+
+def waits_for_keyboard(pid: int) -> bool:
+    """The process (or one of its descendants) is blocked reading its
+    standard input from a terminal: input(), read from a keyboard nobody
+    types on."""
+    try:
+        procs = [psutil.Process(pid)]
+        procs += procs[0].children(recursive=True)
+    except psutil.Error:
+        return False
+    for p in procs:
+        try:
+            with open(f"/proc/{p.pid}/syscall") as f:
+                fields = f.read().split()
+            tty_in = os.readlink(f"/proc/{p.pid}/fd/0").startswith("/dev/pts/")
+        except (OSError, ValueError):
+            continue
+        if (tty_in and len(fields) > 1 and fields[0] == str(_READ_SYSCALL)
+                and int(fields[1], 16) == 0):
+            return True
     return False
 
 
@@ -815,17 +851,18 @@ class Sandbox:
         argv = argv or self.command_for(script, args)
         start = time.monotonic()
         deadline = start + timeout
-        if terminal:
-            child = self._spawn_pty(argv)
-            fds = {"stdout": child.child_fd}
-            pid = child.pid
-            exited = lambda: not child.isalive()  # noqa: E731
-        else:
-            child = self._spawn_pipes(argv, stdin)
-            fds = {"stdout": child.stdout.fileno(), "stderr": child.stderr.fileno()}
-            pid = child.pid
-            exited = lambda: child.poll() is not None  # noqa: E731
-        self._add_root(pid)
+        with _roots_lock:
+            if terminal:
+                child = self._spawn_pty(argv)
+                fds = {"stdout": child.child_fd}
+                pid = child.pid
+                exited = lambda: not child.isalive()  # noqa: E731
+            else:
+                child = self._spawn_pipes(argv, stdin)
+                fds = {"stdout": child.stdout.fileno(), "stderr": child.stderr.fileno()}
+                pid = child.pid
+                exited = lambda: child.poll() is not None  # noqa: E731
+            self._add_root(pid)
         reader = _OutputReader(fds, output_cap)
         try:
             finished = reader.pump(deadline, exited)
@@ -849,6 +886,9 @@ class Sandbox:
             truncated=reader.truncated,
             duration=time.monotonic() - start,
             terminal=terminal,
+            script=script,
+            args=tuple(args),
+            blank=self.submission.unwritten(script),
         )
 
     def relative(self, text: str) -> str:
@@ -862,9 +902,11 @@ class Sandbox:
         talk to it (signals, sockets). Closed with the sandbox. `env`: extra
         environment variables for this program (see inject/sitecustomize.py)."""
         argv = argv or self.command_for(script, args)
-        child = self._spawn_pty(argv, encoding="utf-8", extra_env=env)
-        self._add_root(child.pid)
-        live = LiveProcess(self, child, shlex.join(argv))
+        with _roots_lock:  # see _roots_lock
+            child = self._spawn_pty(argv, encoding="utf-8", extra_env=env)
+            self._add_root(child.pid)
+        live = LiveProcess(self, child, shlex.join(argv), script=script, args=tuple(args),
+                           blank=self.submission.unwritten(script))
         self._live.append(live)
         return live
 
@@ -993,9 +1035,14 @@ class LiveProcess:
     sandbox: Sandbox
     child: pexpect.spawn
     command: str
+    script: str = ""  # as in RunResult
+    args: tuple = ()
+    blank: bool = False
     _seen: list[str] = field(default_factory=list)
     _kept: int = 0  # characters in _seen
     flooded: bool = False  # printed more than DEFAULT_OUTPUT_CAP: stopped
+    _at_end: bool = False  # the terminal's real end (EIO) was read: nothing more can come
+    _waited_rest: bool = False  # _read_rest() waited once for a background child
 
     @property
     def pid(self) -> int:
@@ -1021,7 +1068,7 @@ class LiveProcess:
                 before = self.child.before if isinstance(self.child.before, str) else ""
                 self._record(before)  # pexpect empties its buffer at the end
                 wanted = pattern if hasattr(pattern, "search") else re.compile(pattern, re.DOTALL)
-                found = wanted.search(before + (self._read_rest() if self._exited() else ""))
+                found = wanted.search(before + (self._read_rest() if self._ended() else ""))
                 return found.group(0) if found else None
             except pexpect.ExceptionPexpect:  # the process was reaped by kill_all(): gone
                 self._take_buffer()
@@ -1052,13 +1099,17 @@ class LiveProcess:
         while True:
             try:
                 self._record(self.child.read_nonblocking(65536, timeout=quiet))
-            except pexpect.ExceptionPexpect:  # quiet, at the end, or reaped by kill_all()
+            except pexpect.TIMEOUT:  # quiet for `quiet` seconds
+                return
+            except (pexpect.ExceptionPexpect, ValueError):  # at the end, or reaped by kill_all()
+                if self._ended():  # what it printed last may still be on its way
+                    self._read_rest()
                 return
 
-    def _exited(self) -> bool:
-        """The program ended by itself, with an exit status (pexpect sets it
-        once it has seen the process gone)."""
-        return self.child.exitstatus is not None
+    def _ended(self) -> bool:
+        """The program is gone (it ended, was killed, or was reaped by
+        kill_all()); pexpect then calls its output ended too soon."""
+        return not self.is_alive()
 
     def _read_rest(self) -> str:
         """Once the program is gone: what it printed last, read from the
@@ -1067,17 +1118,23 @@ class LiveProcess:
         a terminal's output on in a worker thread, which a busy machine runs
         late: the last line would be lost (seen: 3 times in 150 gradings under
         load). The terminal's real end (EIO) comes after that output."""
+        if self._at_end:
+            return ""
         fd = self.child.child_fd
         decoder = getattr(self.child, "_decoder", None)
         got = []
-        deadline = time.monotonic() + 0.5  # a background child may hold the terminal open
+        # A background child may hold the terminal open: wait for it once.
+        deadline = time.monotonic() + (0.05 if self._waited_rest else 0.5)
+        self._waited_rest = True
         while True:
             try:
                 ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
                 data = os.read(fd, 65536) if ready else b""
             except (OSError, ValueError):  # EIO: the end; or already closed
+                self._at_end = True
                 break
             if not data:
+                self._at_end = self._at_end or bool(ready)  # readable and empty: the end
                 break
             got.append(decoder.decode(data) if decoder else data.decode("utf-8", "replace"))
         text = "".join(got)
@@ -1112,12 +1169,15 @@ class LiveProcess:
             return False
 
     def family(self) -> list[int]:
-        """The program's pid and those of its living descendants."""
+        """The program's pid and those of its living descendants. The program
+        itself, once ended, is left for pexpect to reap: reaped here, its exit
+        status would be lost, and with it what pexpect had just read."""
         try:
             root = psutil.Process(self.child.pid)
-            return [p.pid for p in [root] + root.children(recursive=True) if _is_running(p)]
+            kids = [p.pid for p in root.children(recursive=True) if _is_running(p)]
         except psutil.Error:
             return []
+        return ([root.pid] if is_alive(root.pid) else []) + kids
 
     def send_signal(self, sig: int):
         try:
@@ -1142,8 +1202,8 @@ class LiveProcess:
                 self._record(self.child.read_nonblocking(65536, timeout=0.05))
             except pexpect.TIMEOUT:
                 pass
-            except pexpect.ExceptionPexpect:  # the end of the output, or reaped by kill_all()
-                if self._exited():
+            except (pexpect.ExceptionPexpect, ValueError):  # the end of the output, or reaped by kill_all()
+                if self._ended():
                     self._read_rest()
                 break
         while self.is_alive() and time.monotonic() < deadline:
@@ -1151,6 +1211,23 @@ class LiveProcess:
         if self.is_alive():
             return None
         return self.child.exitstatus
+
+    def exit_status(self) -> Optional[int]:
+        """Its exit status once it has ended by itself (None: running, or
+        killed by a signal)."""
+        return None if self.is_alive() else self.child.exitstatus
+
+    def end_state(self) -> tuple[str, Optional[int]]:
+        """How it is now: ("running", None), ("exit", status), ("signal",
+        number), or ("gone", None) when it was reaped by kill_all() before
+        pexpect saw how it ended."""
+        if self.is_alive():
+            return "running", None
+        if self.child.exitstatus is not None:
+            return "exit", self.child.exitstatus
+        if self.child.signalstatus is not None:
+            return "signal", self.child.signalstatus
+        return "gone", None
 
     def _close(self):
         try:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .feedback import Feedback
+from .feedback import Cause, Feedback
 from .i18n import _
 from .runner import CheckResult
 from .submission import EXERCISE_SCRIPTS
@@ -74,6 +74,68 @@ def feedback_text(fb: Feedback) -> str:
     return "\n".join(parts)
 
 
+@dataclass
+class CauseGroup:
+    """One cause behind several failed checks: the report tells it once."""
+    number: int
+    cause: Cause
+    results: list[CheckResult]  # the failed checks it cost, in report order
+
+    @property
+    def points(self) -> float:
+        return sum(r.max_score for r in self.results)
+
+
+def shared_causes(results: Sequence[CheckResult]) -> dict[str, CauseGroup]:
+    """Cause key -> its group, for the causes shared by two checks or more
+    (a cause behind one check is told with that check)."""
+    by_key: dict[str, list[CheckResult]] = {}
+    for r in results:
+        if not r.passed and r.feedback is not None and r.feedback.cause is not None:
+            by_key.setdefault(r.feedback.cause.key, []).append(r)
+    groups: dict[str, CauseGroup] = {}
+    for key, failed in by_key.items():
+        if len(failed) >= 2:
+            groups[key] = CauseGroup(len(groups) + 1, failed[0].feedback.cause, failed)
+    return groups
+
+
+def cause_label(cause: Cause) -> str:
+    """The cause in a few words, for the line of each check it cost."""
+    kind, _sep, what = cause.key.partition(":")
+    labels = {
+        "missing": _("{what} is missing"),
+        "unreadable": _("Python cannot read {what}"),
+        "unwritten": _("{what} is not written yet"),
+        "wants_args": _("{what} wants arguments that the statement does not give"),
+        "rejects_extra": _("{what} refuses extra arguments"),
+        "keyboard": _("{what} waits for the keyboard (input())"),
+        "no_listen": _("the server never listens"),
+    }
+    if kind == "crash":  # crash:FILE:LINE:ERROR
+        file, line, error = (what.rsplit(":", 2) + ["", ""])[:3]
+        return _("{file} crashes ({error}, line {line})").format(file=file, error=error, line=line)
+    if kind in labels:
+        return labels[kind].format(what=what)
+    first = cause.summary.split(". ")[0].rstrip(".")
+    return first if len(first) <= 90 else first[:87] + "..."
+
+
+def cause_text(group: CauseGroup) -> str:
+    """A shared cause, told once: what it is, what it cost, and the details
+    of the first check it made fail (the others: --details)."""
+    first = group.results[0].feedback
+    exercises = sorted({exercise_name(r.exercise) for r in group.results},
+                       key=lambda n: [exercise_name(r.exercise) for r in group.results].index(n))
+    shown = Feedback(group.cause.summary, command=first.command, context=first.context,
+                     actual=first.actual, hint=group.cause.hint or first.hint)
+    cost = _("It cost {n} checks ({points} points) of {exercises}, marked [{number}] above.").format(
+        n=len(group.results), points=_fmt(group.points), exercises=", ".join(exercises),
+        number=group.number)
+    lines = feedback_text(shown).split("\n")
+    return "\n".join([lines[0], cost, *lines[1:]])
+
+
 def _fmt(x: float) -> str:
     return f"{x:g}"
 
@@ -96,7 +158,10 @@ class _Style:
 
 
 def text_report(results: list[CheckResult], submission: str, duration: float,
-                color: bool = False, notes: Sequence[str] = ()) -> str:
+                color: bool = False, notes: Sequence[str] = (), details: bool = False) -> str:
+    """The terminal report: scores, each exercise's checks, then what went
+    wrong. A cause shared by several checks is told once, and each check it
+    cost points to it; `details` also shows every failed check in full."""
     st = _Style(color)
     out = [st.bold(_("tp-grader: {path}").format(path=submission))]
     out += [f"{_('Note:')} {note}" for note in notes]
@@ -110,20 +175,35 @@ def text_report(results: list[CheckResult], submission: str, duration: float,
     total_max = sum(e.max_score for e in scores)
     out.append(f"      {_('Total'):<{width}}  {st.bold(_fmt(total)):>4} / {_fmt(total_max)}")
     out.append("")
+    groups = shared_causes(results)
+    group_of = {id(r): g for g in groups.values() for r in g.results}
     for e in scores:
         out.append(st.bold(e.name))
         for r in (r for r in results if r.exercise == e.id):
             mark = st.ok("[x]") if r.passed else st.bad("[ ]")
-            out.append(f"  {mark} {_(r.title)}  ({_fmt(r.score)}/{_fmt(r.max_score)})")
+            line = f"  {mark} {_(r.title)}  ({_fmt(r.score)}/{_fmt(r.max_score)})"
+            group = group_of.get(id(r))
+            if group is not None:
+                line += st.bad(f"  -> [{group.number}] {cause_label(group.cause)}")
+            out.append(line)
         out.append("")
     failed = [r for r in results if not r.passed]
     if failed:
-        out.append(st.bold(_("What went wrong, check by check")))
+        out.append(st.bold(_("What went wrong")))
         out.append("")
+        for g in groups.values():
+            first, *rest = cause_text(g).split("\n")
+            out.append(st.bad(f"[{g.number}] ") + st.bold(first))
+            out.append(_indent("\n".join(rest), "    "))
+            out.append("")
         for r in failed:
+            if id(r) in group_of and not details:
+                continue
             out.append(st.bad("x ") + st.bold(f"{exercise_name(r.exercise)}: {_(r.title)}"))
             out.append(_indent(feedback_text(r.feedback), "  "))
             out.append("")
+        if groups and not details:
+            out.append(_("Every check's own details: add --details."))
     else:
         out.append(st.ok(_("Every check passed.")))
     out.append(_("Graded in {seconds:.1f} s.").format(seconds=duration))
@@ -147,9 +227,15 @@ def json_report(results: list[CheckResult], duration: float, notes: Sequence[str
                 "max_score": r.max_score,
                 "status": "passed" if r.passed else "failed",
                 "output": "" if r.passed else feedback_text(r.feedback),
+                "cause": r.feedback.cause.key if not r.passed and r.feedback.cause else None,
                 "visibility": "visible",
             }
             for r in results
+        ],
+        "causes": [
+            {"key": key, "summary": g.cause.summary, "hint": g.cause.hint,
+             "tests": [f"{exercise_name(r.exercise)}: {_(r.title)}" for r in g.results]}
+            for key, g in shared_causes(results).items()
         ],
     }
 

@@ -16,7 +16,7 @@ from typing import Optional
 
 import pytest
 
-from .feedback import CheckFailed, Feedback
+from .feedback import Cause, CheckFailed, Feedback
 from .harness import (LIMITS, NPROC_LIMIT, RUNS_AS_OTHER_USER, MissingScript, UnreadableScript,
                       become_subreaper, real_time_stretch, take_incidents)
 from .i18n import _, current_language, set_language
@@ -67,17 +67,17 @@ def _feedback_for(excinfo) -> Feedback:
     if isinstance(exc, CheckFailed):
         return exc.feedback
     if isinstance(exc, UnreadableScript):
-        return Feedback(
-            _("Python cannot read {script}: {error} at line {line} ({message}). The program could "
-              "not run, so this check could not be passed.").format(
-                script=exc.name, error=exc.error, line=exc.line, message=exc.message),
-            command=f"python3 {exc.name}",
-            hint=unreadable_hint(exc.message))
+        summary = _("Python cannot read {script}: {error} at line {line} ({message}). The program "
+                    "could not run, so this check could not be passed.").format(
+                        script=exc.name, error=exc.error, line=exc.line, message=exc.message)
+        hint = unreadable_hint(exc.message)
+        return Feedback(summary, command=f"python3 {exc.name}", hint=hint,
+                        cause=Cause(f"unreadable:{exc.name}", summary, hint))
     if isinstance(exc, MissingScript):
-        return Feedback(
-            _("{script} is not in your folder: this check cannot run.").format(script=exc.name),
-            hint=_("Name the file exactly {script} (lower case, .py) and put it at the top of the "
-                   "folder you hand in.").format(script=exc.name))
+        summary = _("{script} is not in your folder: this check cannot run.").format(script=exc.name)
+        hint = _("Name the file exactly {script} (lower case, .py) and put it at the top of the "
+                 "folder you hand in.").format(script=exc.name)
+        return Feedback(summary, hint=hint, cause=Cause(f"missing:{exc.name}", summary, hint))
     if "Timeout" in str(exc) and excinfo.typename == "Failed":
         return Feedback(_("This check took too long and was stopped: your program may be stuck "
                           "(an infinite loop, or waiting for input that never comes)."))

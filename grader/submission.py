@@ -56,6 +56,28 @@ class Submission:
         """The student's file for `script`."""
         return self.aliases.get(script, self.root / script)
 
+    def unwritten(self, script: str) -> bool:
+        """The script holds nothing that runs: comments, a docstring, `pass`
+        and imports of Python's own modules (the blank template). An import
+        of a module of the hand-in could do the work, so it does not count."""
+        import ast
+        import sys
+        try:
+            tree = ast.parse(self.source(script).read_bytes())
+        except (OSError, SyntaxError, ValueError):  # missing, unreadable: other causes
+            return False
+        stdlib = getattr(sys, "stdlib_module_names", ())
+        for node in tree.body:
+            if isinstance(node, ast.Pass) or (isinstance(node, ast.Expr)
+                                              and isinstance(node.value, ast.Constant)):
+                continue
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
+                     else None)
+            if names is None or any(n.split(".")[0] not in stdlib for n in names):
+                return False
+        return True
+
     def has(self, script: str) -> bool:
         return self.resolve(script) is not None
 

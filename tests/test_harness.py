@@ -1,6 +1,7 @@
 """The harness through which every student program runs."""
 import os
 import signal
+import time
 import textwrap
 from datetime import datetime
 
@@ -273,3 +274,28 @@ def test_signals_reach_a_live_program(submission):
         assert live.expect("got INT", timeout=5)
         live.send_signal(signal.SIGKILL)
         assert live.wait(timeout=5) is None  # killed, no exit status
+
+
+def test_a_program_waiting_for_the_keyboard_is_seen(submission):
+    # input() in a terminal blocks on a keyboard nobody types on: the grader
+    # reads it from the kernel (read(0) on the terminal) and names it.
+    from grader.checks.common import cause_of_live
+    from grader.harness import waits_for_keyboard
+    with Sandbox(submission) as sb:
+        sb.write("p.py", program("""
+            import time
+            print("started")
+            time.sleep(0.2)
+            input("Appuyez sur Entree ")
+        """), 0o755)
+        live = sb.spawn("p.py")
+        assert live.expect("started", timeout=5)
+        assert not waits_for_keyboard(live.pid)  # sleeping is not reading
+        assert live.expect("Entree", timeout=5)
+        deadline = time.monotonic() + 5
+        while not waits_for_keyboard(live.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert waits_for_keyboard(live.pid)
+        cause = cause_of_live(live)
+        assert cause is not None and cause.key == "keyboard:p.py"
+        assert "input()" in cause.summary

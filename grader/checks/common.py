@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from datetime import datetime
 from typing import Callable, Optional, Sequence
 
 from hypothesis import example, given
 
-from grader.feedback import fail
-from grader.foot import FOOT_FILE, diagnose, first_mismatch, output_lines, parse_foot
-from grader.harness import DEFAULT_OUTPUT_CAP, RunResult, Sandbox
+from grader.feedback import Cause, fail
+from grader.foot import (FOOT_FILE, Player, diagnose, first_mismatch, line_matches, output_lines,
+                         parse_foot)
+from grader.harness import DEFAULT_OUTPUT_CAP, LiveProcess, RunResult, Sandbox, waits_for_keyboard
 from grader.i18n import _
 from grader.strategies import EXPLICIT_CASES, PROPERTY_SETTINGS, FootCase, foot_cases
+from grader.submission import EXERCISE_SCRIPTS
 
 TRACEBACK = "Traceback (most recent call last)"
 
@@ -79,30 +82,161 @@ def fail_if_traceback(r: RunResult, hint: str, context: Optional[str] = None) ->
     if TRACEBACK in r.output:
         fail(_("The program crashed with a Python traceback instead of giving a message.")
              + traceback_location(r.output),
-             command=r.command, context=context, actual=show_run(r), hint=hint)
+             command=r.command, context=context, actual=show_run(r), hint=hint,
+             cause=crash_cause(r.script, r.output))
+
+
+# ---------------------------------------------------------------------------
+# Causes: one reason behind a failure, named in the student's terms, that the
+# report tells once however many checks it cost (see feedback.Cause)
+
+
+# How many arguments the statement gives each script: the nation, or none.
+STATEMENT_ARGS = {"joueurs_par_nation.py": 1, "joueurs_nation_subproc.py": 1,
+                  "joueurs_nation_parent.py": 1}
+_USAGE_LINE = re.compile(r"^[^\n]*\busage\b[^\n]*$", re.I | re.M)
+_INPUT_EOF = re.compile(r"^EOFError\b.*reading a line", re.M)
+
+
+PRODUCER = "joueurs_nation_subproc.py"
+CONSUMER = "joueurs_nation_parent.py"
+
+
+def usage_names(line: str) -> set[str]:
+    """The lab scripts a usage line names."""
+    return {s for scripts in EXERCISE_SCRIPTS.values() for s in scripts if s[:-3] in line}
+
+
+def statement_command(script: str) -> str:
+    """How the statement starts `script`: `./joueurs_par_nation.py nation`."""
+    return " ".join(["./" + script] + ["nation"] * STATEMENT_ARGS.get(script, 0))
+
+
+def cause_of(script: str, args: Sequence[str], output: str, status: Optional[int], ended: bool,
+             blank: bool = False, pid: Optional[int] = None) -> Optional[Cause]:
+    """What a run shows that explains more than the check at hand: the
+    script waits for the keyboard, wants arguments the statement does not
+    give (or refuses extra ones), or is not written yet. None otherwise."""
+    if not script:
+        return None
+    if _INPUT_EOF.search(output) or (not ended and pid is not None and waits_for_keyboard(pid)):
+        how = (_("with no keyboard here, input() raised EOFError; in a terminal it would simply "
+                 "wait") if ended else _("nobody types during a grading, so it waited until the "
+                                         "grader stopped it"))
+        return Cause(f"keyboard:{script}",
+                     _("{script} waits for something typed on the keyboard (input()), which the "
+                       "statement does not ask for: {how}.").format(script=script, how=how),
+                     _("Remove the input() call: the statement's programs take what they need "
+                       "from their arguments and files, and run without anyone typing."))
+    usage = _USAGE_LINE.search(output)
+    if ended and usage and TRACEBACK not in output:
+        named = usage_names(usage.group(0))
+        if named and script not in named:  # another program's usage line, not this script's
+            if script == CONSUMER and PRODUCER in named and args:
+                return Cause(f"producer_without_nation:{CONSUMER}",
+                             _("{consumer} was given the nation, but the producer it started "
+                               "answered with its usage line `{line}`: the consumer started "
+                               "{producer} without the nation.").format(
+                                 consumer=CONSUMER, producer=PRODUCER, line=usage.group(0).strip()),
+                             _("Pass the nation to the producer, as its first argument: "
+                               "subprocess.Popen(['./joueurs_nation_subproc.py', sys.argv[1]], "
+                               "...)."))
+            return None
+        stopped = (_("stopped with exit status {status}").format(status=status) if status is not None
+                   else _("stopped"))
+        given = STATEMENT_ARGS.get(script, 0)
+        if len(args) > given:
+            return Cause(f"rejects_extra:{script}",
+                         _("{script} {stopped} after printing `{line}` when it was given extra "
+                           "arguments ({command}); the statement says that extra arguments are "
+                           "simply ignored.").format(script=script, stopped=stopped,
+                                                     line=usage.group(0).strip(),
+                                                     command=" ".join(["./" + script, *args])),
+                         _("Only a missing argument is an error: test len(sys.argv) < 2, not "
+                           "len(sys.argv) != 2, and then use sys.argv[1]."))
+        if len(args) == given:
+            return Cause(f"wants_args:{script}",
+                         _("{script} {stopped} after printing `{line}`: it expects arguments, but "
+                           "the statement starts it as `{command}`.").format(
+                             script=script, stopped=stopped, line=usage.group(0).strip(),
+                             command=statement_command(script)),
+                         _("Run it exactly as the statement does: what the statement does not "
+                           "pass on the command line (a port, a quantity, a file name) is written "
+                           "in the program, or drawn at random where the statement says so."))
+    if ended and blank and status == 0 and not output.strip():
+        return Cause(f"unwritten:{script}",
+                     _("{script} is not written yet: it holds only comments and imports, and "
+                       "prints nothing.").format(script=script),
+                     _("Write the program: the template's comments give the statement's "
+                       "instructions and examples."))
+    return None
+
+
+def cause_of_run(r: RunResult) -> Optional[Cause]:
+    return cause_of(r.script, r.args, r.output, r.status, not r.timed_out and not r.truncated,
+                    r.blank)
+
+
+def cause_of_live(live: LiveProcess) -> Optional[Cause]:
+    """The cause a running (or ended) program shows, from what it printed:
+    one of cause_of()'s, or a crash."""
+    ended = not live.is_alive()
+    return (cause_of(live.script, live.args, live.transcript, live.exit_status() if ended else None,
+                     ended, live.blank, None if ended else live.pid)
+            or crash_cause(live.script, live.transcript))
+
+
+def fail_if_cause(r: RunResult, context: Optional[str] = None,
+                  expected: Optional[str] = None) -> None:
+    """Fail with the run's cause (see cause_of), if it shows one."""
+    cause = cause_of_run(r)
+    if cause:
+        fail(cause.summary, command=r.command, context=context, expected=expected,
+             actual=show_run(r), hint=cause.hint, cause=cause)
+
+
+def crash_cause(script: str, text: str) -> Optional[Cause]:
+    """The same crash (error, file and line) in several runs is one cause."""
+    facts = traceback_facts(text)
+    if not facts:
+        return None
+    error, file, line = facts
+    return Cause(f"crash:{file}:{line}:{error.split(':')[0]}",
+                 _("{file} crashed with {error}, at line {line}.").format(
+                     file=file, error=error, line=line),
+                 _("Read the traceback from its last line up: it names the error and the line "
+                   "of your program."))
+
+
+def traceback_facts(text: str) -> Optional[tuple[str, str, str]]:
+    """(error, file, line) of the last traceback in `text`, or of a syntax
+    error that stopped Python before anything ran; None if neither."""
+    m = _COMPILE_ERROR.search(text)
+    if m and TRACEBACK not in text[:m.start()]:
+        return f"{m.group(3)}: {m.group(4)}", m.group(1).lstrip("./"), m.group(2)
+    if TRACEBACK not in text:
+        return None
+    last = text[text.rindex(TRACEBACK):]
+    frames = re.findall(r'File "([^"]+)", line (\d+)', last)
+    error = re.search(r"^(\w+(?:Error|Exception|Interrupt)\b[^\n]*)", last, re.M)
+    if not frames:
+        return None
+    return (error.group(1) if error else "?"), frames[-1][0].lstrip("./"), frames[-1][1]
 
 
 def python_error(text: str) -> str:
     """" (ERROR in FILE, line N)" when `text` shows Python stopping on an
     error (a traceback, or a syntax error before anything ran), else ""."""
-    m = _COMPILE_ERROR.search(text)
-    if m and TRACEBACK not in text[:m.start()]:
-        return " " + _("({error} in {file}, line {line})").format(
-            error=f"{m.group(3)}: {m.group(4)}", file=m.group(1).lstrip("./"), line=m.group(2))
-    return traceback_location(text)
+    facts = traceback_facts(text)
+    if not facts:
+        return ""
+    return " " + _("({error} in {file}, line {line})").format(
+        error=facts[0], file=facts[1], line=facts[2])
 
 
 def traceback_location(text: str) -> str:
     """" (error, in FILE, line N)" for the last traceback of `text`, or ""."""
-    if TRACEBACK not in text:
-        return ""
-    last = text[text.rindex(TRACEBACK):]
-    frames = re.findall(r'File "([^"]+)", line (\d+)', last)
-    error = re.search(r"^(\w+(?:Error|Exception|Interrupt)\b[^\n]*)", last, re.M)
-    if not frames:
-        return ""
-    return " " + _("({error} in {file}, line {line})").format(
-        error=error.group(1) if error else "?", file=frames[-1][0].lstrip("./"), line=frames[-1][1])
+    return python_error(text) if TRACEBACK in text else ""
 
 
 def _words(text: str) -> str:
@@ -112,28 +246,41 @@ def _words(text: str) -> str:
 
 class Timeline:
     """What the grader did and saw while programs ran, each step with its time
-    on the programs' clock (which runs `scale` times faster than real time):
-    the setting a failed check shows the student."""
+    on the programs' clock (which runs `scale` times faster than real time)
+    and, when that differs, the real time: the setting a failed check shows
+    the student. `at`: a step seen earlier (time.monotonic()), put in its place."""
 
     def __init__(self, scale: float):
         self.scale = scale
         self.t0 = time.monotonic()
-        self.entries: list[str] = []
+        self.entries: list[tuple[float, int, str]] = []  # (real seconds, order noted, text)
 
     def now(self) -> float:
         """Seconds since the start, on the programs' clock."""
         return (time.monotonic() - self.t0) * self.scale
 
-    def note(self, text: str) -> None:
-        self.entries.append(f"t={self.now():5.1f} s  {text}")
+    def note(self, text: str, at: Optional[float] = None) -> None:
+        real = (time.monotonic() if at is None else at) - self.t0
+        self.entries.append((real, len(self.entries), text))
 
     def sleep(self, virtual_seconds: float) -> None:
         time.sleep(virtual_seconds / self.scale)
 
+    def stamp(self, real: float) -> str:
+        """`t=3.0 s` on the programs' clock, with the real time when it differs."""
+        if self.scale == 1:
+            return f"t={real:5.1f} s"
+        return "t={t:6.1f} s ".format(t=real * self.scale) + _("(real {real:.2f} s)").format(real=real)
+
     def text(self) -> str:
-        return (_("What the grader did (t: seconds on the program's clock, which runs "
-                  "{scale:g} times faster than real time):").format(scale=self.scale)
-                + "\n" + "\n".join(self.entries))
+        if self.scale == 1:
+            head = _("What the grader did (t: seconds since the start):")
+        else:
+            head = _("What the grader did (t: time on your programs' clock, which the grader "
+                     "runs {scale:g} times faster; real: the time that really passed):").format(
+                         scale=self.scale)
+        return head + "\n" + "\n".join(f"{self.stamp(real)}  {text}"
+                                          for real, _n, text in sorted(self.entries))
 
 
 # ---------------------------------------------------------------------------
@@ -180,48 +327,51 @@ def check_launch(sandbox: Sandbox, script: str, arg_sets: Sequence[Sequence[str]
     if not any(r.output.strip() for r in runs):
         fail(_("{script} starts but prints nothing at all, with or without arguments: it does not "
                "seem to be written yet.").format(script=name),
-             command="; ".join(" ".join(["./" + name, *a]) for a in arg_sets))
+             command="; ".join(" ".join(["./" + name, *a]) for a in arg_sets),
+             actual=show_run(runs[0]), cause=cause_of_run(runs[0]))
 
 
 # ---------------------------------------------------------------------------
 # Usage error (no argument)
 
 
-def usage_run(sandbox: Sandbox, script: str) -> RunResult:
+def usage_run(sandbox: Sandbox, script: str, context: Optional[str] = None) -> RunResult:
     r = sandbox.run(script, [])
     fail_if_stuck(r)
+    fail_if_cause(r, context)
     return r
 
 
-def check_usage_error(sandbox: Sandbox, script: str) -> None:
+def check_usage_error(sandbox: Sandbox, script: str, context: Optional[str] = None) -> None:
     """No argument: a message on stderr, nothing on stdout, non-zero status,
-    no traceback."""
-    r = usage_run(sandbox, script)
+    no traceback. `context`: the setting, when the check changed it."""
+    r = usage_run(sandbox, script, context)
     expected = _("stdout: (nothing)\nstderr: Usage: {script} nation\nexit status: not 0").format(
         script=script)
-    fail_if_traceback(r, _("Test the number of arguments (len(sys.argv)) before using sys.argv[1]."))
+    fail_if_traceback(r, _("Test the number of arguments (len(sys.argv)) before using sys.argv[1]."),
+                      context=context)
     if r.stdout.strip():
         fail(_("Without argument, your program writes on the standard output (stdout); the "
                "statement wants nothing there: an error message goes to the error output (stderr)."),
-             command=r.command, expected=expected, actual=show_run(r),
+             command=r.command, context=context, expected=expected, actual=show_run(r),
              hint=_("Write error messages with sys.stderr.write(...) or print(..., file=sys.stderr): "
                     "`{command} 2>/dev/null` must then show nothing.").format(command=r.command))
     if not r.stderr.strip():
         fail(_("Without argument, your program prints no message."), command=r.command,
-             expected=expected, actual=show_run(r),
+             context=context, expected=expected, actual=show_run(r),
              hint=_("Test len(sys.argv) and, when the nation is missing, print the usage line on "
                     "stderr and stop."))
     if r.status == 0:
         fail(_("Without argument, your program ends with exit status 0, which means success."),
-             command=r.command, expected=expected, actual=show_run(r),
+             command=r.command, context=context, expected=expected, actual=show_run(r),
              hint=_("After the message, stop with a non-zero status: sys.exit(1)."))
 
 
-def check_usage_wording(sandbox: Sandbox, script: str) -> None:
-    r = usage_run(sandbox, script)
+def check_usage_wording(sandbox: Sandbox, script: str, context: Optional[str] = None) -> None:
+    r = usage_run(sandbox, script, context)
     stem = script[:-3]
     if not re.search(rf"\busage\b.*\b{stem}\b(?: py)? nation\b", _words(r.output)):
-        fail(_("The usage message is not the statement's."), command=r.command,
+        fail(_("The usage message is not the statement's."), command=r.command, context=context,
              expected=f"Usage: {script} nation", actual=show_run(r),
              hint=_("The statement's message is `Usage: {script} nation` (the name may be a path, "
                     "case and spacing are free).").format(script=script))
@@ -231,24 +381,30 @@ def check_usage_wording(sandbox: Sandbox, script: str) -> None:
 # foot_2020.txt missing or unreadable
 
 
-def file_error_run(sandbox: Sandbox, script: str, how: str, nation: str = "es") -> tuple[RunResult, str]:
-    """Run with foot_2020.txt missing (how="missing") or unreadable."""
+def file_error_run(sandbox: Sandbox, script: str, how: str, nation: str = "es",
+                   note: Optional[str] = None) -> tuple[RunResult, str]:
+    """Run with foot_2020.txt missing (how="missing") or unreadable. `note`:
+    more of the setting, shown after it."""
     if how == "missing":
         sandbox.remove(FOOT_FILE)
         context = _("foot_2020.txt is not in the current folder")
     else:
         sandbox.chmod(FOOT_FILE, 0o000)
         context = _("foot_2020.txt exists but cannot be read (chmod 000)")
+    if note:
+        context += "\n" + note
     r = sandbox.run(script, [nation])
     fail_if_stuck(r)
+    fail_if_cause(r, context)
     return r, context
 
 
 def check_file_error(sandbox: Sandbox, script: str, how: str, *,
-                     silent_hint: Optional[str] = None) -> None:
+                     silent_hint: Optional[str] = None, note: Optional[str] = None) -> None:
     """A message on stderr naming the file, nothing on stdout, no traceback.
-    `silent_hint`: what to say when nothing reaches stderr."""
-    r, context = file_error_run(sandbox, script, how)
+    `silent_hint`: what to say when nothing reaches stderr; `note`: more of
+    the setting."""
+    r, context = file_error_run(sandbox, script, how, note=note)
     expected = _("stdout: (nothing)\nstderr: foot_2020.txt : Pb ouverture")
     fail_if_traceback(r, _("Put the open() in a try: ... except OSError: (IOError) block: OSError "
                            "covers both a missing file and a file you may not read. Testing "
@@ -274,17 +430,58 @@ def check_file_error(sandbox: Sandbox, script: str, how: str, *,
              hint=_("When the file cannot be opened, the only output is the error message, on stderr."))
 
 
-def check_file_error_wording(sandbox: Sandbox, script: str) -> None:
-    r, context = file_error_run(sandbox, script, "missing")
-    if not re.search(r"\bfoot_2020 txt\b.*\bpb (?:d )?ouverture\b", _words(r.output)):
+def _folded_words(text: str) -> str:
+    """_words, accents removed first: `Problème à l'ouverture.` reads
+    `probleme a l ouverture`."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return _words("".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+# `foot_2020.txt : Pb ouverture`: `Pb` or `Problème`, with or without `à l'`
+# or `de` (`d'`) before `ouverture`; case, accents, spacing and punctuation free.
+_FILE_ERROR_WORDING = re.compile(r"\bfoot_2020 txt\b.*\b(?:pb|probleme) (?:(?:a|de|d) )?(?:l )?ouverture\b")
+
+
+def file_error_wording_ok(text: str) -> bool:
+    return _FILE_ERROR_WORDING.search(_folded_words(text)) is not None
+
+
+def check_file_error_wording(sandbox: Sandbox, script: str, note: Optional[str] = None) -> None:
+    r, context = file_error_run(sandbox, script, "missing", note=note)
+    if not file_error_wording_ok(r.output):
         fail(_("The message for a missing file is not the statement's."), command=r.command,
              context=context, expected="foot_2020.txt : Pb ouverture", actual=show_run(r),
-             hint=_("The statement's message is `foot_2020.txt : Pb ouverture` (spacing and case "
-                    "are free)."))
+             hint=_("The statement's message is `foot_2020.txt : Pb ouverture`: the file name "
+                    "first, then `Pb` or `Problème`, with or without `à l'` or `de` before "
+                    "`ouverture` (`foot_2020.txt : Problème à l'ouverture.` is right too); case, "
+                    "accents, spacing and punctuation are free."))
 
 
 # ---------------------------------------------------------------------------
 # Player lists
+
+
+def diff_lines(lines: Sequence[str], expected: Sequence[Player], year: int) -> str:
+    """The output to diff with the expected lines: every line that is accepted
+    as a player of `expected` (in either layout of the statement) shown in the
+    expected layout, so that the diff marks only what costs points; blank
+    lines and trailing blanks are left out (they are free)."""
+    shown = []
+    for ln in lines:
+        match = next((p for p in expected if line_matches(ln, p, year)), None)
+        shown.append(match.expected_line(year) if match else ln)
+    return "\n".join(shown)
+
+
+def diff_note(lines: Sequence[str], expected: Sequence[Player], year: int) -> str:
+    """What the student should know to read the diff of diff_lines: the right
+    lines printed in another layout are shown in the expected one."""
+    shown = diff_lines(lines, expected, year)
+    # (the report shows no diff of lines in the aligned layout, with `|`)
+    if expected and shown != "\n".join(lines) and "|" not in shown:
+        return " " + _("(In the difference, your right lines are shown in the layout of the "
+                       "expected ones: your layout is accepted.)")
+    return ""
 
 
 def check_players(sandbox: Sandbox, script: str, args: Sequence[str], file_text: str,
@@ -293,6 +490,7 @@ def check_players(sandbox: Sandbox, script: str, args: Sequence[str], file_text:
     in file order, in either layout of the statement."""
     r = sandbox.run(script, list(args))
     fail_if_stuck(r)
+    fail_if_cause(r, context)
     everyone = parse_foot(file_text)
     expected = [p for p in everyone if p.nation == nation]
     year = sandbox.today.year
@@ -313,8 +511,9 @@ def check_players(sandbox: Sandbox, script: str, args: Sequence[str], file_text:
                 n=bad + 1, want=want, got=got),
              command=r.command, context=context,
              expected="\n".join(exp_lines) if exp_lines else _("(nothing)"),
-             actual=show_run(r), diff_actual=r.stdout if exp_lines else None,
-             hint=diagnose(lines, expected, everyone, nation, year, file_text))
+             actual=show_run(r), diff_actual=diff_lines(lines, expected, year) if exp_lines else None,
+             hint=diagnose(lines, expected, everyone, nation, year, file_text) + diff_note(
+                 lines, expected, year))
     if not expected and r.status != 0:
         fail(_("For a nation with no player, the program must print nothing and end with status 0."),
              command=r.command, context=context, expected=_("stdout: (nothing)\nexit status: 0"),
@@ -326,12 +525,20 @@ def check_players(sandbox: Sandbox, script: str, args: Sequence[str], file_text:
 
 def stderr_hint(r: RunResult, args: Sequence[str]) -> str:
     """Why a program printed an error instead of players, from its message."""
+    usage = _USAGE_LINE.search(r.output)
+    if r.script == CONSUMER and usage and PRODUCER in usage_names(usage.group(0)):
+        return _("The usage line is the producer's: your consumer started joueurs_nation_subproc.py "
+                 "without the nation. Pass it sys.argv[1].")
     if "usage" in r.stderr.lower():
         if len(args) > 1:
             return _("The program was given the nation and extra arguments, which must be ignored: "
                      "test len(sys.argv) < 2 (a missing nation), not len(sys.argv) != 2.")
         return _("A usage message although the nation was given: if it comes from "
                  "joueurs_nation_subproc.py, your consumer started it without the nation.")
+    if len(args) > 1 and r.status:
+        return _("The program was given the nation and extra arguments ({args}) and stopped with "
+                 "this message: extra arguments must be ignored, only a missing nation is an error "
+                 "(test len(sys.argv) < 2, not len(sys.argv) != 2).").format(args=" ".join(args[1:]))
     return _("Read the message on stderr: it says what went wrong.")
 
 
@@ -341,11 +548,17 @@ def check_lines_unchanged(sandbox: Sandbox, script: str, args: Sequence[str], fi
     (blank lines and trailing blanks are free)."""
     r = sandbox.run(script, list(args))
     fail_if_stuck(r)
+    fail_if_cause(r, context)
     fail_if_traceback(r, _("Read the traceback from its last line up: it names the error and the "
                            "line of your program."), context=context)
     expected = [p.line for p in parse_foot(file_text) if p.nation == nation]
     lines = output_lines(r.stdout)
     if lines != expected:
+        if expected and not lines and r.stderr.strip():
+            fail(_("Nothing was printed on stdout, and this on stderr: {message}").format(
+                    message=r.stderr.strip().split("\n")[-1]),
+                 command=r.command, context=context, expected="\n".join(expected),
+                 actual=show_run(r), hint=stderr_hint(r, args))
         if expected and not lines:
             hint = _("Nothing was printed: compare the nation field (the 5th, without its '\\n') "
                      "with the argument.")
@@ -357,15 +570,47 @@ def check_lines_unchanged(sandbox: Sandbox, script: str, args: Sequence[str], fi
             hint = _("Some printed lines are not of nation '{nation}': the nation is the 5th field "
                      "and must equal the argument.").format(nation=nation)
         elif lines == expected[:-1] and not file_text.endswith("\n"):
-            hint = _("The file's last line, which has no '\\n' at its end, is missing: do not cut "
-                     "its last character blindly (line[:-1]).")
+            hint = _("The file's last line, which has no '\\n' at its end, is missing: code that "
+                     "expects one there misses it (line[:-1] cuts a letter of the nation, "
+                     "endswith(nation + '\\n') does not match). Remove the end of line only when it "
+                     "is there (rstrip('\\n'), strip()).")
         else:
             hint = _("Print each line of the nation exactly as it is in the file (nom:club:poste:"
                      "annee:nation), in file order.")
         fail(_("The lines printed are not the file's lines of nation '{nation}'.").format(nation=nation),
              command=r.command, context=context,
              expected="\n".join(expected) if expected else _("(nothing)"), actual=show_run(r),
-             diff_actual=r.stdout, hint=hint)
+             diff_actual="\n".join(lines), hint=hint)
+
+
+def check_blank_lines(sandbox: Sandbox, script: str, args: Sequence[str],
+                      context: Optional[str] = None) -> None:
+    """No blank line between the lines printed (a `print()` of a line that
+    still ends with '\\n'): a layout slip, which the player checks let pass.
+    Only the layout is judged here; with nothing printed there is none to judge."""
+    r = sandbox.run(script, list(args))
+    fail_if_stuck(r)
+    printed = output_lines(r.stdout)
+    if not printed:
+        fail_if_cause(r, context)
+        fail_if_traceback(r, _("Read the traceback from its last line up: it names the error and "
+                               "the line of your program."), context=context)
+        fail(_("Nothing was printed on stdout: there are no lines whose layout could be checked."),
+             command=r.command, context=context, actual=show_run(r),
+             hint=_("The checks of the printed lines say what is wrong with them."))
+    raw = [ln.rstrip() for ln in r.stdout.split("\n")]
+    filled = [i for i, ln in enumerate(raw) if ln]
+    between = raw[filled[0]:filled[-1] + 1]
+    blanks = between.count("")
+    if blanks:
+        fail(_("{n} blank line(s) between the lines printed: the statement prints them one after "
+               "the other.").format(n=blanks),
+             command=r.command, context=context, expected="\n".join(printed), actual=show_run(r),
+             diff_actual="\n".join(between),
+             hint=_("A line read from a file (or from a pipe) still ends with '\\n', and print() "
+                    "adds one more: remove it before printing (line.rstrip('\\n'), strip()), or "
+                    "print(line, end=''). A '\\n' at the end of the text given to print() does "
+                    "the same."))
 
 
 def with_foot_file(sandbox: Sandbox, text: str, today: datetime) -> None:

@@ -8,7 +8,7 @@ import re
 import signal
 from typing import Optional
 
-from grader.checks.common import Timeline, python_error, tail
+from grader.checks.common import Timeline, cause_of_live, python_error, tail
 from grader.feedback import fail
 from grader.harness import Sandbox, wait_for_handlers, wait_idle
 from grader.i18n import _
@@ -86,4 +86,5 @@ class SignalSession:
         if self.live.flooded:  # whatever else went wrong, that is what to fix first
             hint = _("Look for a loop around a print() that never ends.")
         fail(summary, command=self.live.command, context=self.timeline.text(),
-             expected=expected, actual=tail(self.live.transcript) or _("(nothing)"), hint=hint)
+             expected=expected, actual=tail(self.live.transcript) or _("(nothing)"), hint=hint,
+             cause=cause_of_live(self.live))

@@ -98,7 +98,8 @@ def check_verses(live, text: str, count: int, context: str, split: bool) -> None
                 hint = _("The song goes on forever: verse 100 restocks, verse 101 starts again at "
                          "99. Does the parent's loop, or the child's, stop?")
             fail(summary, command=live.command, context=context,
-                 actual=common.tail(text) or _("(nothing)"), hint=hint)
+                 actual=common.tail(text) or _("(nothing)"), hint=hint,
+                 cause=common.cause_of_live(live))
         number, lines = verses[i]
         if number != n or lines != want:
             if split and (number != n or len(lines) != 4 or any(HEADER.search(ln) for ln in lines)
@@ -130,7 +131,7 @@ def test_launch(bottles):
     live, text = read_verses(sb, 1, timeout=5)
     if not parse_verses(text):
         fail(_("`./{script}` prints no verse.").format(script=name), command=live.command,
-             actual=common.tail(text) or _("(nothing)"))
+             actual=common.tail(text) or _("(nothing)"), cause=common.cause_of_live(live))
 
 
 @check(EX, "verses", N_("Verses 1 to 101 are right (verse 100 restocks, 101 starts again at 99)"), timeout=90)
@@ -165,6 +166,7 @@ def test_fork_and_pipe(bottles):
     if not kids:
         fail(_("While the song plays, your program has no child process: the verses must be "
                "produced by a child created with os.fork()."), command=live.command,
+             cause=common.cause_of_live(live),
              hint=_("The statement's structure: pipein, pipeout = os.pipe(); if os.fork() == 0: "
                     "child(pipeout) else: parent(pipein)."))
     parent_pipes = pipes_of(live.pid)

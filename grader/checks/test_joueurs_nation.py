@@ -1,5 +1,14 @@
-"""I.4 joueurs_nation_subproc.py (producer) and joueurs_nation_parent.py (consumer)"""
+"""I.4 joueurs_nation_subproc.py (producer) and joueurs_nation_parent.py (consumer)
+
+The consumer's own checks (launch, usage, file error, generated files, its
+part of the extra arguments, blank lines) run it with the grader's producer
+(fakes/joueurs_nation_subproc.py, the reference's) in place of the student's,
+so that a bug of the producer costs points in the producer's checks only. The
+statement's end-to-end example (parent_transcript) runs the student's pair;
+parent_delegates puts a recording stand-in in place of the producer."""
 import json
+
+import pytest
 
 from grader.checks import common
 from grader.feedback import fail
@@ -12,6 +21,22 @@ EX = "joueurs_nation"
 SUBPROC = "joueurs_nation_subproc.py"
 PARENT = "joueurs_nation_parent.py"
 PRODUCER_LOG = ".tpgrader-producer-calls"
+REFERENCE_PRODUCER = FAKES_DIR / "joueurs_nation_subproc.py"
+
+
+def with_reference_producer(sandbox) -> str:
+    """Put the grader's producer in place of the student's; returns the
+    setting to show."""
+    sandbox.write(SUBPROC, REFERENCE_PRODUCER.read_text(encoding="utf-8"), mode=0o755)
+    return _("joueurs_nation_subproc.py is the grader's own producer here (it prints the file's "
+             "lines of the nation unchanged, as the statement asks), so that this check judges "
+             "your consumer alone: your producer has checks of its own.")
+
+
+@pytest.fixture
+def consumer(sandbox):
+    """The sandbox with the grader's producer in place, and the setting to show."""
+    return sandbox, with_reference_producer(sandbox)
 
 
 # --- the producer ---------------------------------------------------------
@@ -25,6 +50,11 @@ def test_subproc_launch(sandbox):
 @check(EX, "subproc_transcript", N_("./joueurs_nation_subproc.py fr prints the file's fr lines unchanged"))
 def test_subproc_transcript(sandbox, foot_text):
     common.check_lines_unchanged(sandbox, SUBPROC, ["fr"], foot_text, "fr")
+
+
+@check(EX, "subproc_blank_lines", N_("Producer: no blank line between the lines it prints (./joueurs_nation_subproc.py fr)"))
+def test_subproc_blank_lines(sandbox):
+    common.check_blank_lines(sandbox, SUBPROC, ["fr"])
 
 
 @check(EX, "subproc_usage_error", N_("Producer without argument: a message on stderr, nothing on stdout, non-zero status"))
@@ -56,28 +86,34 @@ def test_subproc_generated_files(sandbox):
 
 
 @check(EX, "parent_launch", N_("Runs as ./joueurs_nation_parent.py"))
-def test_parent_launch(sandbox):
+def test_parent_launch(consumer):
+    sandbox, _note = consumer
     common.check_launch(sandbox, PARENT, [["fr"], []])
 
 
 @check(EX, "parent_transcript", N_("The statement's example: ./joueurs_nation_parent.py fr (in 2021)"))
 def test_parent_transcript(sandbox, foot_text):
-    common.check_players(sandbox, PARENT, ["fr"], foot_text, "fr")
+    common.check_players(sandbox, PARENT, ["fr"], foot_text, "fr", context=_(
+        "your two scripts together, as in the statement: joueurs_nation_parent.py runs your "
+        "joueurs_nation_subproc.py"))
 
 
 @check(EX, "parent_usage_error", N_("Consumer without argument: a message on stderr, nothing on stdout, non-zero status"))
-def test_parent_usage_error(sandbox):
-    common.check_usage_error(sandbox, PARENT)
+def test_parent_usage_error(consumer):
+    sandbox, note = consumer
+    common.check_usage_error(sandbox, PARENT, context=note)
 
 
 @check(EX, "parent_usage_wording", N_("Consumer without argument: the message is `Usage: joueurs_nation_parent.py nation`"))
-def test_parent_usage_wording(sandbox):
-    common.check_usage_wording(sandbox, PARENT)
+def test_parent_usage_wording(consumer):
+    sandbox, note = consumer
+    common.check_usage_wording(sandbox, PARENT, context=note)
 
 
 @check(EX, "parent_file_error", N_("Consumer, foot_2020.txt missing: the producer's message reaches stderr, no traceback"))
-def test_parent_file_error(sandbox):
-    common.check_file_error(sandbox, PARENT, "missing", silent_hint=_(
+def test_parent_file_error(consumer):
+    sandbox, note = consumer
+    common.check_file_error(sandbox, PARENT, "missing", note=note, silent_hint=_(
         "The producer writes the message on its stderr; it reaches the user when the consumer "
         "leaves the producer's stderr alone (no stderr=subprocess.PIPE), or reads it and writes "
         "it on its own stderr."))
@@ -100,6 +136,7 @@ def test_parent_delegates(sandbox):
     log = sandbox.path / PRODUCER_LOG
     calls = [json.loads(ln) for ln in log.read_text().splitlines()] if log.exists() else []
     if not calls:
+        common.fail_if_cause(r, context)  # not written yet, waiting for the keyboard...
         fail(_("Your consumer never ran joueurs_nation_subproc.py."), command=r.command,
              context=context, actual=common.show_run(r),
              hint=_("The consumer must start the producer with subprocess (Popen or run), for "
@@ -129,15 +166,25 @@ def test_parent_delegates(sandbox):
 
 
 @check(EX, "parent_generated_files", N_("Consumer, generated files and another 'today': right players, ages and order"), timeout=120)
-def test_parent_generated_files(sandbox):
+def test_parent_generated_files(consumer):
+    sandbox, note = consumer
+
     def body(case):
         common.with_foot_file(sandbox, case.text, case.today)
         common.check_players(sandbox, PARENT, [case.nation], case.text, case.nation,
-                             context=case.describe())
+                             context=case.describe() + "\n" + note)
     common.for_each_foot_case(body)
+
+
+@check(EX, "parent_blank_lines", N_("Consumer: no blank line between the players (./joueurs_nation_parent.py fr)"))
+def test_parent_blank_lines(consumer):
+    sandbox, note = consumer
+    common.check_blank_lines(sandbox, PARENT, ["fr"], context=note)
 
 
 @check(EX, "extra_args", N_("Extra arguments are ignored by both scripts"))
 def test_extra_args(sandbox, foot_text):
+    """The producer as it is; then the consumer with the grader's producer."""
     common.check_lines_unchanged(sandbox, SUBPROC, ["fr", "en", "trop"], foot_text, "fr")
-    common.check_players(sandbox, PARENT, ["fr", "en", "trop"], foot_text, "fr")
+    note = with_reference_producer(sandbox)
+    common.check_players(sandbox, PARENT, ["fr", "en", "trop"], foot_text, "fr", context=note)

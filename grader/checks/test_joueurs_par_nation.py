@@ -47,6 +47,11 @@ def test_extra_args(sandbox, foot_text):
     common.check_players(sandbox, SCRIPT, ["fr", "en", "trop"], foot_text, "fr")
 
 
+@check(EX, "blank_lines", N_("No blank line between the players (./joueurs_par_nation.py br)"))
+def test_blank_lines(sandbox):
+    common.check_blank_lines(sandbox, SCRIPT, ["br"])
+
+
 @check(EX, "generated_files", N_("Generated files and another 'today': right players, ages and order; none for an absent nation"), timeout=120)
 def test_generated_files(sandbox):
     def body(case):

@@ -8,17 +8,27 @@ Orders are the client's own random draws, driven through its `random` module
 (inject/sitecustomize.py): a seed gives the same order on every run, "high"
 makes it order the most its range allows (99 with randint(1, 99)), so that the
 stock runs out after a known number of orders, and "low" / "high" show a range
-that is off by one on every run.
+that is off by one on every run. Each draw is also written to a file of the
+sandbox (TPGRADER_RANDOM_LOG), so the grader knows what a client drew even
+when neither program prints it.
 
 To put clients in the server's queue for certain, the grader pauses the server
 (SIGSTOP) while they connect (the kernel completes connections to a listening
 socket whether its program runs or not) and then lets it go on (SIGCONT): a
 correct server sees nothing of it, and no check depends on how fast a client
-starts. The server's 3 s wait runs TIME_SCALE times faster."""
+starts. Times are measured from that release, which the grader notes just
+before it sends SIGCONT, to the moment it sees an answer: a busy machine can
+only make them look longer. So one client at a time is judged by what the
+clients see (the k-th answer no sooner than about k x 3 s after the release),
+and a correct server can never look too fast. The server's 3 s wait runs
+TIME_SCALE (QUEUE_SCALE, FAST_SCALE) times faster."""
 from __future__ import annotations
 
 import ast
+import itertools
 import re
+import select
+import signal
 import time
 import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -30,10 +40,10 @@ import pytest
 
 from grader.checks import common
 from grader.checks.common import Timeline, python_error, tail
-from grader.feedback import fail
-from grader.harness import LiveProcess, Sandbox
+from grader.feedback import Cause, fail
+from grader.harness import LiveProcess, Sandbox, waits_for_keyboard
 from grader.i18n import N_, _
-from grader.isolation import connected_to, listening_ports
+from grader.isolation import TCP_ESTABLISHED, connected_to, listening_ports, tcp_sockets
 from grader.paths import FAKES_DIR
 from grader.runner import check
 
@@ -42,11 +52,27 @@ SERVER = "wine_bottles_server.py"
 CLIENT = "wine_bottles_client.py"
 STOCK = 300
 TIME_SCALE = 10  # the server's 3 s take 0.3 s
-# The random-orders check runs 20 orders: there the 3 s take 30 ms.
+# Three clients queued at once: 3 s take 0.6 s, so that answers given together
+# still look together when the grader reads them late on a busy machine.
+QUEUE_SCALE = 5
+# The random-orders check runs 20 orders, and the clients queued behind the
+# last order need no timing: there the 3 s take 30 ms.
 FAST_SCALE = 100
 CLIENT_LIMIT = 5.0  # real seconds a client may take once the server answers
 MIN_DELAY = 2.0  # virtual seconds: the statement's 3, less what measuring costs
+# Served one at a time with 3 s each, the k-th of clients queued together
+# gets its answer no sooner than k x 3 s after the server could read their
+# orders: k x SERVICE_GAP leaves room for a server that waits a little less.
+SERVICE_GAP = 2.5
+# Real seconds (stretched) the server gets to end by itself once the order
+# that empties its stock is answered: a correct server ends at once, one that
+# polls its socket with a time-out within a second.
+END_WAIT = 3.0
+LOOP_LIMIT = 8  # orders in a row at most (300 bottles: 4 orders of 99 after the first)
 MakeSandbox = Callable[..., Sandbox]  # make(scale=TIME_SCALE): a new sandbox with a network of its own
+_draw_files = itertools.count(1)
+# Causes that explain a whole scenario (see common.cause_of): told with every check it fails.
+SCENARIO_CAUSES = ("wants_args:", "keyboard:", "unwritten:", "rejects_extra:")
 
 
 # ---------------------------------------------------------------------------
@@ -93,20 +119,43 @@ class ServerLog:
         return any(k == "sold_out" for k, _v in self.events)
 
 
+def end_text(state: tuple[str, Optional[int]]) -> str:
+    """How a program ended, as the report says it."""
+    kind, value = state
+    if kind == "exit":
+        return _("exit status {status}").format(status=value)
+    if kind == "signal":
+        try:
+            name = signal.Signals(value).name
+        except ValueError:
+            name = str(value)
+        return _("killed by signal {signal}").format(signal=name)
+    if kind == "running":
+        return _("still running: stopped by the grader")
+    return _("stopped by the grader")
+
+
+def last_line(text: str) -> str:
+    lines = [ln.strip() for ln in text.strip().split("\n") if ln.strip()]
+    return lines[-1] if lines else ""
+
+
 @dataclass
 class Client:
     number: int
     random: str  # how its random module was driven
     live: LiveProcess
     started: float
+    draws_file: Optional[str] = None  # where sitecustomize writes its random draws
     connected_at: Optional[float] = None  # real time (monotonic) the kernel saw it connected
-    answered_at: Optional[float] = None
+    answered_at: Optional[float] = None  # when the grader saw its answer (never before it came)
     # when the server, paused while this client connected, was let go on: it
     # could not have read the order before
     released_at: Optional[float] = None
     status: Optional[int] = None
     ended: bool = False
     kept_output: Optional[str] = None  # once the scenario is closed
+    kept_end: Optional[tuple[str, Optional[int]]] = None
 
     @property
     def label(self) -> str:
@@ -115,6 +164,9 @@ class Client:
     @property
     def output(self) -> str:
         return self.live.transcript if self.kept_output is None else self.kept_output
+
+    def end(self) -> tuple[str, Optional[int]]:
+        return self.kept_end if self.kept_end is not None else self.live.end_state()
 
     def outcome(self) -> tuple[str, Optional[int]]:
         """("received", K), ("unavailable", None), ("failed", None),
@@ -138,17 +190,45 @@ class Client:
         kind, k = self.outcome()
         return k if kind == "received" else None
 
+    def draws(self) -> list[tuple[str, object]]:
+        """What its random module gave, in order: ("randint(0, 99)", 0), ..."""
+        if not self.draws_file:
+            return []
+        try:
+            with open(self.draws_file, encoding="utf-8", errors="replace") as f:
+                lines = f.read(65536).splitlines()
+        except OSError:
+            return []
+        found = []
+        for line in lines:
+            call, _tab, value = line.partition("\t")
+            try:
+                found.append((call, ast.literal_eval(value)))
+            except (ValueError, SyntaxError):
+                found.append((call, value))
+        return found
 
-def describe(c: Client) -> str:
-    kind, k = c.outcome()
+    def drawn_order(self) -> Optional[tuple[str, int]]:
+        """(call, N) when the client drew exactly one whole number: its order."""
+        whole = [(call, v) for call, v in self.draws() if isinstance(v, int) and not isinstance(v, bool)]
+        return whole[0] if len(whole) == 1 else None
+
+
+def ending_note(c: Client) -> str:
+    """The timeline's line when a client is done."""
+    kind, _k = c.outcome()
     if kind == "running":
-        return _("{client}: still waiting, stopped by the grader").format(client=c.label)
+        return _("{client}: still running, stopped by the grader").format(client=c.label)
     if kind == "crashed":
-        return _("{client}: crashed{error}").format(client=c.label, error=python_error(c.output))
+        return _("{client} crashed{error}, {end}").format(client=c.label, error=python_error(c.output),
+                                                          end=end_text(c.end()))
     if not c.output.strip():
-        return _("{client}: ended, printing nothing").format(client=c.label)
-    last = c.output.strip().split("\n")[-1].strip()
-    return _("{client}: printed `{line}`").format(client=c.label, line=last)
+        return _("{client} ended without printing anything, {end}").format(
+            client=c.label, end=end_text(c.end()))
+    if c.answered_at is None:
+        return _("{client} printed `{line}` and ended, {end}").format(
+            client=c.label, line=last_line(c.output), end=end_text(c.end()))
+    return _("{client} ended, {end}").format(client=c.label, end=end_text(c.end()))
 
 
 class Scenario:
@@ -161,7 +241,11 @@ class Scenario:
         self.server: Optional[LiveProcess] = None
         self.port: Optional[int] = None
         self.clients: list[Client] = []
+        self.closed = False
         self.kept_server_output: Optional[str] = None  # once closed
+        self.kept_server_end: Optional[tuple[str, Optional[int]]] = None
+        self.server_cause: Optional[Cause] = None  # why it never listened
+        self.kept_cause: Optional[Cause] = None
 
     # -- the server -------------------------------------------------------------
 
@@ -169,35 +253,49 @@ class Scenario:
         self.server = self.sandbox.spawn(SERVER)
         self.timeline.note(_("started {command}").format(command=self.server.command))
         deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and self.server.is_alive():
+        for step in itertools.count():
+            if time.monotonic() >= deadline or not self.server.is_alive():
+                break
             ports = listening_ports(self.server.family())
             if ports:
                 self.port = min(ports)
                 self.timeline.note(_("the server listens on port {port}").format(port=self.port))
                 return
+            if step % 20 == 19 and waits_for_keyboard(self.server.pid):
+                break  # input(): nobody will type
             time.sleep(0.005)
-        self.server_output()
-        crash = python_error(self.server.transcript)
-        if crash:
+        output = self.server_output()
+        if not self.server.is_alive():
+            self.timeline.note(_("the server ended, {end}").format(end=end_text(self.server.end_state())))
+        cause = common.cause_of_live(self.server)
+        crash = python_error(output)
+        if cause is not None:
+            summary, hint = cause.summary, cause.hint
+        elif crash:
             summary = _("The server crashed before listening on a port") + crash + "."
             hint = _("Read the traceback from its last line up. `Address already in use`: another "
                      "server (one of yours?) holds the port; `socket.setsockopt(SOL_SOCKET, "
                      "SO_REUSEADDR, 1)` before bind() lets a server start again at once.")
+            cause = common.crash_cause(SERVER, output)
         elif self.server.is_alive():
-            summary = _("The server runs but listens on no TCP port after 5 s.")
+            summary = _("After 5 s, the server is running but listens on no TCP port.")
             hint = _("Like echo-server.py: socket(AF_INET, SOCK_STREAM), bind(('', PORT)), listen(5), "
                      "then accept() in a loop.")
         else:
             summary = _("The server ended without ever listening on a port.")
             hint = _("Like echo-server.py: socket(AF_INET, SOCK_STREAM), bind(('', PORT)), listen(5), "
                      "then a loop of accept() that ends when the stock is gone.")
-        self.fail(summary, hint=hint)
+        self.server_cause = cause or Cause(f"no_listen:{SERVER}", summary, hint)
+        self.fail(summary, hint=hint, cause=self.server_cause)
 
     def server_output(self) -> str:
         if self.kept_server_output is not None:
             return self.kept_server_output
         self.server.drain(quiet=0.02)
         return self.server.transcript
+
+    def server_end(self) -> tuple[str, Optional[int]]:
+        return self.kept_server_end if self.kept_server_end is not None else self.server.end_state()
 
     def server_log(self) -> ServerLog:
         return ServerLog.parse(self.server_output())
@@ -209,23 +307,28 @@ class Scenario:
             time.sleep(0.001)
         self.timeline.note(_("server paused (SIGSTOP) while clients connect"))
 
-    def resume_server(self) -> None:
+    def resume_server(self) -> float:
+        """Lets the server go on; returns when, noted just before: it could
+        not read anything sooner."""
+        released = time.monotonic()
         self.server.send_signal(SIGCONT)
-        self.timeline.note(_("server resumed (SIGCONT)"))
+        self.timeline.note(_("server resumed (SIGCONT)"), at=released)
+        return released
 
     def wait_server_exit(self, timeout: float) -> Optional[int]:
         status = self.server.wait(self.sandbox.stretch(timeout))
         if self.server.is_alive():
             self.timeline.note(_("the server is still running"))
         else:
-            self.timeline.note(_("the server ended, exit status {status}").format(status=status))
+            self.timeline.note(_("the server ended, {end}").format(end=end_text(self.server.end_state())))
         return status
 
     # -- clients ------------------------------------------------------------------
 
     def start_client(self, random: str) -> Client:
-        live = self.sandbox.spawn(CLIENT, env={"TPGRADER_RANDOM": random})
-        c = Client(len(self.clients) + 1, random, live, time.monotonic())
+        draws = self.sandbox.write(f".tpgrader_draws_{next(_draw_files)}", "", mode=0o600)
+        live = self.sandbox.spawn(CLIENT, env={"TPGRADER_RANDOM": random, "TPGRADER_RANDOM_LOG": str(draws)})
+        c = Client(len(self.clients) + 1, random, live, time.monotonic(), str(draws))
         self.clients.append(c)
         self.timeline.note(_("{client} started ({how})").format(client=c.label, how=drive_text(random)))
         return c
@@ -233,7 +336,7 @@ class Scenario:
     def wait_connected(self, clients: list[Client], timeout: float) -> None:
         """Until the kernel shows each client connected to the server's port
         (or the client ended)."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + self.sandbox.stretch(timeout)
         waiting = [c for c in clients if c.connected_at is None]
         while waiting and time.monotonic() < deadline:
             for c in list(waiting):
@@ -245,14 +348,44 @@ class Scenario:
                     waiting.remove(c)
             time.sleep(0.002)
 
-    def finish(self, c: Client, timeout: float = CLIENT_LIMIT) -> None:
-        """Wait for the client's answer and its end (or stop it)."""
-        timeout = self.sandbox.stretch(timeout)
-        if c.answered_at is None and c.live.expect(ANSWER, timeout=timeout) is not None:
-            c.answered_at = time.monotonic()
-        c.status = c.live.wait(timeout)
-        c.ended = not c.live.is_alive()
-        self.timeline.note(describe(c))
+    def wait_accepted(self, timeout: float) -> bool:
+        """Until the server holds a connection of its own (it has accepted a
+        client: a connection still in the queue belongs to no process)."""
+        deadline = time.monotonic() + self.sandbox.stretch(timeout)
+        while time.monotonic() < deadline and self.server.is_alive():
+            if any(s.state == TCP_ESTABLISHED and s.local_port == self.port
+                   for s in tcp_sockets(self.server.family())):
+                self.timeline.note(_("the server accepted a connection"))
+                return True
+            time.sleep(0.001)
+        return False
+
+    def finish(self, clients: list[Client], timeout: float = CLIENT_LIMIT) -> None:
+        """Wait for the clients' answers, watching them all at once (each is
+        timed when the grader sees it, never before it came), then for
+        their ends (or stop them)."""
+        deadline = time.monotonic() + self.sandbox.stretch(timeout)
+        pending = [c for c in clients if c.answered_at is None]
+        while pending:
+            for c in list(pending):
+                if c.live.expect(ANSWER, timeout=0) is not None:
+                    c.answered_at = time.monotonic()
+                    pending.remove(c)
+                    self.timeline.note(_("{client} printed `{line}`").format(
+                        client=c.label, line=last_line(c.live.transcript)), at=c.answered_at)
+                elif not c.live.is_alive():
+                    pending.remove(c)
+            left = deadline - time.monotonic()
+            if not pending or left <= 0:
+                break
+            try:
+                select.select([c.live.child.child_fd for c in pending], [], [], min(0.02, left))
+            except (OSError, ValueError):
+                time.sleep(0.005)
+        for c in clients:
+            c.status = c.live.wait(max(deadline - time.monotonic(), self.sandbox.stretch(0.5)))
+            c.ended = not c.live.is_alive()
+            self.timeline.note(ending_note(c))
 
     def order(self, random: str, paused: bool = False) -> Client:
         """One client, started alone and waited for. `paused`: the server is
@@ -263,33 +396,71 @@ class Scenario:
         c = self.start_client(random)
         self.wait_connected([c], CLIENT_LIMIT)
         if paused:
-            self.resume_server()
-            c.released_at = time.monotonic()
-        self.finish(c)
+            c.released_at = self.resume_server()
+        self.finish([c])
         return c
 
     def close(self) -> None:
-        """Keep what every program printed, then stop them all and free the
-        network (on a shared network, the next scenario needs the port)."""
+        """Keep what every program printed, how it ended and the cause it
+        shows, then stop them all and free the network (on a shared
+        network, the next scenario needs the port)."""
+        if self.closed:
+            return
         if self.server is not None:
             self.kept_server_output = self.server_output()
+            self.kept_server_end = self.server.end_state()
         for c in self.clients:
             c.live.drain(quiet=0)
             c.kept_output = c.live.transcript
+            c.kept_end = c.live.end_state()
+        self.kept_cause = self.cause()
+        self.closed = True
         self.sandbox.close()
 
     # -- reporting -----------------------------------------------------------------
 
-    def fail(self, summary: str, hint: str, expected: Optional[str] = None) -> None:
+    def cause(self) -> Optional[Cause]:
+        """What explains the whole scenario: the server never listened, or a
+        program waits for the keyboard, wants arguments, is not written."""
+        if self.closed:
+            return self.kept_cause
+        if self.server_cause is not None:
+            return self.server_cause
+        lives = ([self.server] if self.server is not None else []) + [c.live for c in self.clients]
+        for live in lives:
+            if live.script not in (SERVER, CLIENT):  # the grader's own stand-ins
+                continue
+            live.drain(quiet=0)
+            cause = common.cause_of_live(live)
+            if cause is not None and cause.key.startswith(SCENARIO_CAUSES):
+                return cause
+        return None
+
+    def fail(self, summary: str, hint: str, expected: Optional[str] = None,
+             cause: Optional[Cause] = None) -> None:
+        """Fail the check, showing the timeline and, for the server and each
+        client, all it printed and how it ended. A cause that explains the
+        whole scenario (see cause()) comes with it, and its hint."""
+        found = self.cause()
+        if found is not None and found is not cause and found.key.startswith(SCENARIO_CAUSES):
+            summary, hint, cause = summary + " " + found.summary, found.hint, found
+        elif cause is None:
+            cause = found
         shown = []
         if self.server is not None:
-            shown.append(_("server ({command}):").format(command=self.server.command) + "\n"
-                         + (tail(self.server_output(), 20) or _("(nothing)")))
+            shown.append(program_block(_("server"), self.server.command, self.server_output(),
+                                       self.server_end(), 20))
         for c in self.clients:
-            shown.append(_("{client} ({command}):").format(client=c.label, command=c.live.command)
-                         + "\n" + (tail(c.output, 8) or _("(nothing)")))
-        fail(summary, command=self.server.command if self.server else None,
-             context=self.timeline.text(), expected=expected, actual="\n\n".join(shown), hint=hint)
+            shown.append(program_block(c.label, c.live.command, c.output, c.end(), 8))
+        command = self.server.command if self.server else (self.clients[0].live.command if self.clients else None)
+        fail(summary, command=command, context=self.timeline.text(), expected=expected,
+             actual="\n\n".join(shown), hint=hint, cause=cause)
+
+
+def program_block(who: str, command: str, output: str, end: tuple[str, Optional[int]], lines: int) -> str:
+    return "\n".join([_("{who} ({command}):").format(who=who, command=command),
+                      tail(output, lines) if output.strip() else _("(nothing)"),
+                      "(" + end_text(end) + ")"])
 
 
 def is_stopped(pid: int) -> bool:
@@ -302,11 +473,17 @@ def is_stopped(pid: int) -> bool:
 
 
 def drive_text(random: str) -> str:
+    """How a client's random module was driven, as a phrase that fits both
+    "client 1 started (...)" and "With ..., the client ordered 0 bottles"."""
     if random == "high":
-        return _("its random draws give the highest value of their range")
+        return _("its random module forced to give the highest value of each range")
     if random == "low":
-        return _("its random draws give the lowest value of their range")
-    return _("random seeded with {seed}").format(seed=random.split(":", 1)[1])
+        return _("its random module forced to give the lowest value of each range")
+    return _("its random module seeded with {seed}").format(seed=random.split(":", 1)[1])
+
+
+def received_total(clients: list[Client]) -> int:
+    return sum(c.received or 0 for c in clients)
 
 
 # ---------------------------------------------------------------------------
@@ -315,12 +492,17 @@ def drive_text(random: str) -> str:
 
 @dataclass
 class SellingOut:
-    """One order, then orders of 99 until the stock is gone, with two more
-    clients queued while the last order is served."""
+    """One order, then orders of 99 until the stock is gone; then no other
+    client, to see the server end by itself."""
     scenario: Scenario
     first: Client
     sequence: list[Client]  # every client served in turn, first included
-    queued: list[Client] = field(default_factory=list)
+    emptied: bool = False  # the clients received the whole stock
+    waited: float = 0.0  # real seconds the server then had to end with no other client
+    sold_out_alone: bool = False  # it printed PLUS DE STOCK ! meanwhile
+    ended_alone: bool = False  # and ended
+    extra: Optional[Client] = None  # one more client, when it had not ended by itself
+    sold_out_after_extra: bool = False  # it printed PLUS DE STOCK ! once that client came
     exit_status: Optional[int] = None
     left: list[str] = field(default_factory=list)
 
@@ -330,23 +512,64 @@ def run_selling_out(make: MakeSandbox) -> SellingOut:
     sc.start_server()
     first = sc.order("seed:7", paused=True)
     run = SellingOut(sc, first, [first])
-    for _round in range(8):  # 300 bottles: 4 orders of 99 at most after the first
-        received = sum(c.received or 0 for c in run.sequence)
-        if not sc.server.is_alive() or run.sequence[-1].received is None or STOCK - received <= 99:
-            break
+    while (len(run.sequence) < LOOP_LIMIT and sc.server.is_alive() and run.sequence[-1].received is not None
+           and received_total(run.sequence) < STOCK):
         run.sequence.append(sc.order("high"))
-    if sc.server.is_alive() and run.sequence[-1].received is not None:
-        last = sc.start_client("high")
-        run.sequence.append(last)
-        sc.wait_connected([last], CLIENT_LIMIT)
+    run.emptied = received_total(run.sequence) >= STOCK and run.sequence[-1].received is not None
+    if run.emptied:
+        # The order that emptied the stock is answered: the server must print
+        # PLUS DE STOCK ! and end now, without one more client to wake it up.
+        run.waited = sc.sandbox.stretch(END_WAIT)
+        sc.server.wait(run.waited)
+        run.sold_out_alone = ServerLog.parse(sc.server_output()).sold_out
+        run.ended_alone = not sc.server.is_alive()
+        if run.ended_alone:
+            sc.timeline.note(_("the server ended by itself, {end}").format(end=end_text(sc.server.end_state())))
+        else:
+            sc.timeline.note(_("no other client came: the server is still running"))
+            before = len(sc.server_output())
+            run.extra = sc.order("high")
+            sc.wait_server_exit(timeout=1)
+            run.sold_out_after_extra = SOLD_OUT.search(folded(sc.server_output()[before:])) is not None
+    else:
+        sc.wait_server_exit(timeout=1)
+    run.exit_status = sc.server.exit_status()  # before running(), which would reap it
+    run.left = sc.sandbox.running()
+    sc.close()
+    return run
+
+
+@dataclass
+class QueuedAtEnd:
+    """Orders of 99 until the next one empties the stock; that one with two
+    more clients queued behind it: they connect once the server has accepted
+    it, while the server is paused (its 3 s, 0.3 s here, leave time for that)."""
+    scenario: Scenario
+    sequence: list[Client]
+    last: Optional[Client] = None
+    queued: list[Client] = field(default_factory=list)
+
+
+def run_queued_at_end(make: MakeSandbox) -> QueuedAtEnd:
+    sc = Scenario(make())
+    sc.start_server()
+    run = QueuedAtEnd(sc, [])
+    while (len(run.sequence) < LOOP_LIMIT and sc.server.is_alive()
+           and (not run.sequence or run.sequence[-1].received is not None)
+           and STOCK - received_total(run.sequence) > 99):
+        run.sequence.append(sc.order("high"))
+    if sc.server.is_alive() and (not run.sequence or run.sequence[-1].received is not None):
+        # the last order is being served (accepted: a server with threads
+        # starts on it before the others) when the other two join the queue
+        run.last = sc.start_client("high")
+        sc.wait_connected([run.last], CLIENT_LIMIT)
+        sc.wait_accepted(1)
         sc.pause_server()
         run.queued = [sc.start_client("high") for _ in range(2)]
         sc.wait_connected(run.queued, 3)
         sc.resume_server()
-        for c in [last, *run.queued]:
-            sc.finish(c)
-    run.exit_status = sc.wait_server_exit(timeout=2)
-    run.left = sc.sandbox.running()
+        sc.finish([run.last, *run.queued])
+        sc.wait_server_exit(timeout=1)
     sc.close()
     return run
 
@@ -359,21 +582,22 @@ class Queue:
 
 
 def run_queue(make: MakeSandbox) -> Queue:
-    sc = Scenario(make())
+    sc = Scenario(make(QUEUE_SCALE))
     sc.start_server()
     sc.pause_server()
     clients = [sc.start_client(f"seed:{seed}") for seed in (11, 12, 13)]
-    sc.wait_connected(clients, 1.5)
-    sc.resume_server()
+    sc.wait_connected(clients, 3)
+    released = sc.resume_server()
     for c in clients:
-        sc.finish(c, timeout=CLIENT_LIMIT + 1)
+        c.released_at = released
+    sc.finish(clients, timeout=CLIENT_LIMIT + 1)
     sc.close()
     return Queue(sc, clients)
 
 
 def run_no_server(make: MakeSandbox) -> Scenario:
     sc = Scenario(make())
-    sc.finish(sc.start_client("seed:3"))
+    sc.finish([sc.start_client("seed:3")])
     sc.close()
     return sc
 
@@ -389,28 +613,39 @@ class RandomOrders:
 def run_random_orders(make: MakeSandbox) -> RandomOrders:
     drives = ["low", "high"] + [f"seed:{s}" for s in range(101, 119)]
     orders: list[tuple[str, Optional[int]]] = []
-    sc, stock = None, 0
+    sc, stock, seen = None, 0, 0
     for drive in drives:
         if sc is None or stock < 99 or not sc.server.is_alive():
             if sc is not None:
                 sc.close()
-            sc, stock = Scenario(make(FAST_SCALE)), STOCK
+            sc, stock, seen = Scenario(make(FAST_SCALE)), STOCK, 0
             sc.start_server()
-        before = len(sc.server_log().values("order"))
         c = sc.order(drive)
-        ordered = sc.server_log().values("order")[before:]
-        n = ordered[0] if ordered else c.received
+        ordered = sc.server_log().values("order")
+        ordered, seen = ordered[seen:], len(ordered)
+        drawn = c.drawn_order()
+        # what the server read, else what the client drew, else what it received
+        n = ordered[0] if ordered else drawn[1] if drawn else c.received
         orders.append((drive, n))
         stock -= c.received or 0
         if n is None:
-            sc.fail(_("Neither the client nor the server showed the quantity ordered ({client}).").format(
-                    client=c.label),
-                    hint=_("The client prints `N bouteille(s) recue(s)`, the server `Commande de N "
-                           "bouteille(s)`."))
+            sc.fail(_("The quantity {client} ordered is nowhere to be seen: the server printed no "
+                      "`Commande de N bouteille(s)`, the client no quantity received, and its random "
+                      "module gave no whole number.").format(client=c.label),
+                    hint=_("The client draws N with random.randint(1, 99) and prints `N bouteille(s) "
+                           "recue(s)`; the server prints `Commande de N bouteille(s)`."))
         if not 1 <= n <= 99:
-            sc.fail(_("With {how}, the client ordered {n} bottles, outside [1, 99].").format(
-                    how=drive_text(drive), n=n),
-                    expected=_("an order between 1 and 99, both included"),
+            how = drive_text(drive)
+            call = _(" (its call {call} gave {n})").format(call=drawn[0], n=n) if drawn else ""
+            if ordered:
+                summary = _("With {how}, the client ordered {n} bottles{call}, outside [1, 99].").format(
+                    how=how, n=n, call=call)
+            else:
+                summary = _("With {how}, the client ordered {n} bottles{call}, outside [1, 99]. The "
+                            "server printed nothing about that order, and the client printed {said}.").format(
+                    how=how, n=n, call=call,
+                    said=f"`{last_line(c.output)}`" if c.output.strip() else _("nothing"))
+            sc.fail(summary, expected=_("an order between 1 and 99, both included"),
                     hint=_("random.randint(1, 99) includes both ends; randint(0, 99) can give 0, "
                            "randrange(1, 100) is right, randrange(1, 99) never gives 99."))
     sc.close()
@@ -422,8 +657,8 @@ def run_random_orders(make: MakeSandbox) -> RandomOrders:
 # take as long as the longest one. On the machine's shared network (no
 # namespaces) they take turns.
 SCENARIOS: dict[str, Callable[[MakeSandbox], object]] = {
-    "selling_out": run_selling_out, "queue": run_queue, "no_server": run_no_server,
-    "random_orders": run_random_orders,
+    "selling_out": run_selling_out, "queue": run_queue, "queued_at_end": run_queued_at_end,
+    "no_server": run_no_server, "random_orders": run_random_orders,
 }
 
 
@@ -439,9 +674,10 @@ def scenarios(grading) -> dict[str, Future]:
         shared = probe.shared_network
     pool = ThreadPoolExecutor(1 if shared else len(SCENARIOS) + 1, thread_name_prefix="tp-grader-scenario")
     futures = {name: pool.submit(run, make) for name, run in SCENARIOS.items()}
-    # the reference server takes the port the student's pair uses, once selling_out is done
+    # the reference server takes the port the student's pair uses, known once
+    # the shortest scenario with a server is done
     futures["cross_check"] = pool.submit(
-        lambda: run_cross_check(futures["selling_out"].result().scenario.port, make))
+        lambda: run_cross_check(futures["queued_at_end"].result().scenario.port, make))
     try:
         yield futures
     finally:
@@ -464,6 +700,11 @@ def queue(scenarios) -> Queue:
 
 
 @pytest.fixture(scope="module")
+def queued_at_end(scenarios) -> QueuedAtEnd:
+    return scenarios["queued_at_end"].result()
+
+
+@pytest.fixture(scope="module")
 def no_server(scenarios) -> Scenario:
     return scenarios["no_server"].result()
 
@@ -480,6 +721,9 @@ def test_server_launch(selling_out):
 @check(EX, "client_launch", N_("The client runs as ./wine_bottles_client.py"))
 def test_client_launch(no_server):
     common.check_launch_problems(CLIENT, no_server.sandbox.submission.launch_problems(CLIENT))
+    cause = no_server.cause()
+    if cause is not None:
+        no_server.fail(cause.summary, hint=cause.hint, cause=cause)
     c = no_server.clients[0]
     if not c.output.strip():
         no_server.fail(_("The client printed nothing at all: it does not seem to be written yet."),
@@ -495,7 +739,7 @@ def test_no_server(no_server):
     expected = "Service non disponible"
     if kind == "crashed":
         no_server.fail(_("With no server, the client crashed") + python_error(c.output) + ".",
-                       expected=expected,
+                       expected=expected, cause=common.crash_cause(CLIENT, c.output),
                        hint=_("connect() raises ConnectionRefusedError when no server listens: put it "
                               "in a try: ... except OSError: block that prints `Service non disponible`."))
     if kind == "running":
@@ -526,7 +770,8 @@ def test_one_order(selling_out):
                         "before closing the connection?"),
         }
         sc.fail(_("The client did not print the bottles it received."), expected=expected,
-                hint=hints.get(kind, _("Print the answer as `N bouteille(s) recue(s)`.")))
+                hint=hints.get(kind, _("Print the answer as `N bouteille(s) recue(s)`.")),
+                cause=common.crash_cause(CLIENT, c.output) if kind == "crashed" else None)
     if n is None:
         sc.fail(_("The server did not print `Commande de N bouteille(s)` for the order."),
                 expected=expected, hint=_("After reading the order, print it: "
@@ -565,15 +810,17 @@ def test_delay(selling_out):
 
 @check(EX, "stock_runs_out", N_("Orders until the stock is gone: 300 bottles delivered in all, then `PLUS DE STOCK !` and the server ends"))
 def test_stock_runs_out(selling_out):
-    sc = selling_out.scenario
-    served = selling_out.sequence
+    run = selling_out
+    sc = run.scenario
+    served = run.sequence
     got = [c.received for c in served]
     log = sc.server_log()
     expected = _("deliveries adding up to 300 (the last one may be smaller than its order), "
-                 "`Reste en stock : 0 bouteille(s)`, `PLUS DE STOCK !`, then the server ends")
+                 "`Reste en stock : 0 bouteille(s)`, `PLUS DE STOCK !`, then the server ends by "
+                 "itself, with no other client coming")
     if None in got:
         c = served[got.index(None)]
-        sc.fail(_("{client} did not get its bottles while the stock was not gone.").format(client=c.label),
+        sc.fail(_("{client} got no bottles although the stock was not used up.").format(client=c.label),
                 expected=expected,
                 hint=_("The server serves orders one after the other until the stock is 0: "
                        "its accept() loop goes on while stock > 0."))
@@ -588,20 +835,54 @@ def test_stock_runs_out(selling_out):
                 total=total), expected=expected,
                 hint=_("When the stock is smaller than the order, deliver what is left (min(order, "
                        "stock)), so the stock ends at exactly 0."))
-    if not log.sold_out:
-        sc.fail(_("The server did not print `PLUS DE STOCK !` when the stock ran out."), expected=expected,
-                hint=_("When the stock reaches 0, leave the loop and print `PLUS DE STOCK !`."))
-    if sc.server.is_alive():
-        sc.fail(_("The server is still running after the stock ran out."), expected=expected,
-                hint=_("Loop while stock > 0: once the stock is gone, the server prints "
-                       "`PLUS DE STOCK !` and ends."))
+    if run.sold_out_alone and run.ended_alone:
+        return
+    waited = _("{real:.0f} s ({virtual:.0f} s on its clock)").format(
+        real=run.waited, virtual=run.waited * sc.sandbox.time_scale)
+    if run.extra is not None and sc.server_end()[0] != "running":
+        # it ended, but only once one more client came
+        if run.sold_out_alone:
+            summary = _("After the order that emptied the stock, the server printed `PLUS DE STOCK !` "
+                        "but did not end: with no other client coming, it was still running {waited} "
+                        "later. It ended only when one more client ({client}) connected.")
+        elif run.sold_out_after_extra:
+            summary = _("After the order that emptied the stock, the server neither printed `PLUS DE "
+                        "STOCK !` nor ended: with no other client coming, it was still running {waited} "
+                        "later. It printed `PLUS DE STOCK !` and ended only when one more client "
+                        "({client}) connected.")
+        else:
+            summary = _("After the order that emptied the stock, the server did not end: with no "
+                        "other client coming, it was still running {waited} later. It ended only "
+                        "when one more client ({client}) connected.")
+        sc.fail(summary.format(waited=waited, client=run.extra.label), expected=expected,
+                hint=_("Your server notices the empty stock only when accept() returns with one more "
+                       "client, who may never come. Test the stock before waiting for the next "
+                       "client (while stock > 0: ... accept() ...), so that the order that empties "
+                       "it is the last: print `PLUS DE STOCK !` and end right after answering it. "
+                       "With a thread per client, the main loop goes back to accept() before the "
+                       "thread has updated the stock: serve the client in the loop itself."))
+    if not run.sold_out_alone and not log.sold_out:
+        sc.fail(_("The server did not print `PLUS DE STOCK !` when the stock ran out, and was still "
+                  "running {waited} after the last order{extra}.").format(
+                    waited=waited, extra=_(", even after one more client came") if run.extra else ""),
+                expected=expected,
+                hint=_("When the stock reaches 0, leave the loop (while stock > 0:), print "
+                       "`PLUS DE STOCK !` and end."))
+    sc.fail(_("The server is still running after the stock ran out: {waited} after the last "
+              "order{extra}.").format(
+                waited=waited, extra=_(", even after one more client came") if run.extra else ""),
+            expected=expected,
+            hint=_("Loop while stock > 0: once the stock is gone, the server prints "
+                   "`PLUS DE STOCK !` and ends (close its socket; a thread left running keeps "
+                   "the program alive)."))
 
 
 @check(EX, "one_at_a_time", N_("Clients started at once are each served, one after the other"))
 def test_one_at_a_time(queue):
     sc = queue.scenario
-    expected = _("each client: `N bouteille(s) recue(s)`; the server: `Commande de ...`, "
-                 "`Reste en stock : ...` for one client, then for the next")
+    expected = _("the answers about 3 s apart (about 3, 6 and 9 s after the server could read the "
+                 "orders), never together; the server: `Commande de ...`, `Reste en stock : ...` for "
+                 "one client, then for the next")
     missing = [c for c in queue.clients if c.received is None]
     if missing:
         sc.fail(_("{client} did not get its bottles when three clients ordered at once.").format(
@@ -609,6 +890,30 @@ def test_one_at_a_time(queue):
                 hint=_("The server accepts the clients one after the other: after answering one, "
                        "it closes that connection and goes back to accept(); listen(5) lets "
                        "the others wait meanwhile."))
+    # What the clients saw first: each answer timed from the server's release
+    # (it could not read an order before), when the grader saw it (never
+    # earlier than it came). Served one at a time with 3 s each, the k-th
+    # answer comes k x 3 s after at the soonest, whatever the machine's load.
+    # A server that answers the first client at once (no delay: see `delay`)
+    # shows nothing by its timing: its log is judged alone.
+    scale = sc.sandbox.time_scale
+    timed = sorted(((c.answered_at - c.released_at) * scale, c) for c in queue.clients
+                   if c.answered_at is not None and c.released_at is not None)
+    if timed and timed[0][0] >= SERVICE_GAP:
+        for k, (t, _c) in enumerate(timed, 1):
+            if t < SERVICE_GAP * k:
+                seen = ", ".join(_("{client} at {t:.1f} s").format(client=c.label, t=tc)
+                                 for tc, c in timed)
+                sc.fail(_("Three clients ordered at once and got their answers together, not about "
+                          "3 s apart: {seen} after the server could read their orders (on its "
+                          "clock). Served one after the other, with 3 s each, answer number {k} "
+                          "cannot come before {soonest:.0f} s.").format(seen=seen, k=k, soonest=3 * k),
+                        expected=expected,
+                        hint=_("The statement's server serves one client at a time, like "
+                               "echo-server.py: accept a client, read its order, wait 3 s, answer, "
+                               "close, and only then accept the next one. A thread (or a process) "
+                               "per client serves them all at once, whatever the log shows: that "
+                               "is the multithreaded server of the next series."))
     log = sc.server_log()
     figures = [k for k, _v in log.events if k in ("order", "remaining")]
     if figures != ["order", "remaining"] * len(queue.clients):
@@ -624,14 +929,14 @@ def test_one_at_a_time(queue):
 
 
 @check(EX, "queued_clients_fail", N_("Clients still waiting when the server quits print `Echec commande`, no traceback"))
-def test_queued_clients_fail(selling_out):
-    sc = selling_out.scenario
-    if not selling_out.queued:
+def test_queued_clients_fail(queued_at_end):
+    sc = queued_at_end.scenario
+    if not queued_at_end.queued:
         sc.fail(_("No client could be left waiting: the server had stopped serving before its "
                   "stock ran out."),
                 hint=_("See the check of orders until the stock is gone."))
     expected = _("each waiting client: `Echec commande`")
-    for c in selling_out.queued:
+    for c in queued_at_end.queued:
         kind, k = c.outcome()
         if kind == "failed":
             continue
@@ -640,6 +945,7 @@ def test_queued_clients_fail(selling_out):
         if kind == "crashed":
             sc.fail(_("{client} was waiting when the server quit, and crashed").format(client=c.label)
                     + python_error(c.output) + ".", expected=expected,
+                    cause=common.crash_cause(CLIENT, c.output),
                     hint=_("When the server goes away, recv() raises ConnectionResetError (or "
                            "returns b''): catch it (except OSError) and print `Echec commande`."))
         if kind == "received":
@@ -669,11 +975,11 @@ def test_random_orders(scenarios):
 
 
 @check(EX, "invariants", N_("Over every run: deliveries add up to what left the stock, every client ends with one of the three messages, nothing left running"))
-def test_invariants(selling_out, queue):
-    for sc, stopped in ((selling_out.scenario, True), (queue.scenario, False)):
+def test_invariants(selling_out, queue, queued_at_end):
+    for sc in (selling_out.scenario, queue.scenario, queued_at_end.scenario):
         log = sc.server_log()
         remaining = log.values("remaining")
-        received = sum(c.received or 0 for c in sc.clients)
+        received = received_total(sc.clients)
         if received > STOCK:
             sc.fail(_("The clients received {got} bottles in all, more than the 300 in stock.").format(
                     got=received),
@@ -715,8 +1021,9 @@ def test_cross_check(scenarios):
 
 
 def run_cross_check(port: Optional[int], make: MakeSandbox) -> None:
-    """Only for a pair that speaks plain decimal text, like the reference."""
-    sb = make()
+    """Only for a pair that speaks plain decimal text, like the reference.
+    Nothing is timed here: the 3 s take 30 ms."""
+    sb = make(FAST_SCALE)
     for name in ("wine_server.py", "wine_client.py"):
         sb.write("tpgrader_" + name, (FAKES_DIR / name).read_text(encoding="utf-8"), mode=0o755)
     sc = Scenario(sb)
@@ -739,7 +1046,7 @@ def run_cross_check(port: Optional[int], make: MakeSandbox) -> None:
                        "str(n).encode(). Worth no points: it only shows whether your pair "
                        "follows the usual protocol."))
     # the reference client against the student's server, in a fresh network
-    sc2 = Scenario(make())
+    sc2 = Scenario(make(FAST_SCALE))
     sc2.start_server()
     sb2 = sc2.sandbox
     sb2.write("tpgrader_wine_client.py", (FAKES_DIR / "wine_client.py").read_text(encoding="utf-8"), mode=0o755)

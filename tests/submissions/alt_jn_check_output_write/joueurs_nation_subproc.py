@@ -16,5 +16,6 @@ except IOError:
 
 for ligne in f:
     if ligne.strip().split(':')[4] == sys.argv[1]:
-        print(ligne)         # ligne telle quelle (print ajoute un \n : lignes vides)
+        # ligne telle quelle, avec son \n (un print(ligne) ajouterait une ligne vide)
+        sys.stdout.write(ligne)
 f.close()

@@ -19,7 +19,7 @@ except subprocess.CalledProcessError:
 
 annee = time.localtime().tm_year
 for ligne in sortie.split('\n'):
-    if ligne == '':          # lignes vides envoyees par le producteur
+    if ligne == '':          # apres le dernier \n, split donne une chaine vide
         continue
     champs = ligne.split(':')
     print('%s, %s, %d' % (champs[0], champs[1], annee - int(champs[3])))

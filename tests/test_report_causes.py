@@ -1,0 +1,86 @@
+"""The report tells a cause shared by several checks once (a blank or
+missing script, a program waiting for the keyboard...), with the checks it
+cost; every check keeps its line and its full details (--details, JSON)."""
+import shutil
+
+from conftest import ROOT, grade_dir
+from variants import SUBMISSIONS, build, load
+
+
+def text_report(path, *extra):
+    """The terminal report (English, no colours) and the JSON report."""
+    proc, report = grade_dir(path, *extra, "--no-color")
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout, report
+
+
+def test_blank_template_report_is_short_and_names_every_failed_check():
+    text, report = text_report(ROOT / "student_template")
+    lines = text.splitlines()
+    assert len(lines) <= 200, len(lines)
+    failed = [t for t in report["tests"] if t["status"] == "failed"]
+    assert failed and report["score"] == 0
+    for t in failed:
+        title = t["name"].split(": ", 1)[1]
+        line = next(ln for ln in lines if ln.startswith("  [ ] " + title))
+        # a one-line reason: the shared cause it points to, or its own block below
+        assert "-> [" in line or f": {title}" in text, line
+    # the blank scripts are each told once, with what they cost
+    for script in ("joueurs_par_nation.py", "chrono.py", "bottles_of_beer2.py"):
+        assert text.count(f"{script} is not written yet: it holds only comments") == 1, script
+    assert "It cost 10 checks (18 points) of I.2 joueurs_par_nation.py" in text
+    # the JSON report keeps every check's own details, and its cause
+    assert all(t["output"].strip() for t in failed)
+    jpn = [t for t in failed if t["exercise"] == "joueurs_par_nation"]
+    assert {t["cause"] for t in jpn} == {"unwritten:joueurs_par_nation.py"}
+    assert any(c["key"] == "unwritten:joueurs_par_nation.py" and len(c["tests"]) == 10
+               for c in report["causes"])
+    # the feedback page names the shared causes and shows every check in full
+    from markupsafe import escape
+
+    from grader.html import feedback_page
+    page = feedback_page(report)
+    assert "joueurs_par_nation.py is not written yet" in page
+    assert all(str(escape(t["output"])) in page for t in failed)
+
+
+def test_details_flag_shows_every_check_in_full():
+    short, _ = text_report(ROOT / "student_template", "--exercise", "chrono")
+    full, report = text_report(ROOT / "student_template", "--exercise", "chrono", "--details")
+    failed = [t for t in report["tests"] if t["status"] == "failed"]
+    assert "add --details" in short and "add --details" not in full
+    for t in failed:
+        assert f"x {t['name']}" in full and f"x {t['name']}" not in short
+    assert len(full.splitlines()) > len(short.splitlines())
+
+
+def test_a_missing_script_is_said_once(tmp_path):
+    sub = tmp_path / "hand_in"
+    shutil.copytree(ROOT / "reference", sub)
+    (sub / "multiChrono.py").unlink()
+    text, report = text_report(sub, "--exercise", "multiChrono")
+    assert text.count("multiChrono.py is not in your folder") == 1
+    assert "-> [1] multiChrono.py is missing" in text
+    tests = report["tests"]
+    assert tests and all(t["status"] == "failed" and t["cause"] == "missing:multiChrono.py"
+                         for t in tests)
+    assert all("multiChrono.py is not in your folder" in t["output"] for t in tests)
+
+
+def test_input_pause_is_named_not_called_a_crash(tmp_path):
+    sub = build(load(SUBMISSIONS / "jpn_input_pause"), tmp_path / "jpn_input_pause")
+    text, report = text_report(sub, "--exercise", "joueurs_par_nation")
+    assert text.count("waits for something typed on the keyboard (input())") == 1
+    assert "with no keyboard here, input() raised EOFError; in a terminal it would simply wait" in text
+    assert "Read the traceback" not in text and "crashed" not in text
+    # everything it printed is shown, players and traceback included
+    assert "Fernandinho, Manchester City, 36" in text and "EOFError: EOF when reading a line" in text
+    failed = {t["check"] for t in report["tests"] if t["status"] == "failed"}
+    assert failed == {"transcript", "extra_args", "generated_files"}
+
+
+def test_french_is_the_default_and_reads_the_causes():
+    proc, _ = grade_dir(ROOT / "student_template", "--exercise", "chrono", "--no-color", lang="fr")
+    assert proc.returncode == 0, proc.stderr
+    assert "chrono.py n'est pas encore écrit" in proc.stdout
+    assert "--details" in proc.stdout
