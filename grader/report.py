@@ -111,6 +111,7 @@ def cause_label(cause: Cause) -> str:
         "rejects_extra": _("{what} refuses extra arguments"),
         "keyboard": _("{what} waits for the keyboard (input())"),
         "no_listen": _("the server never listens"),
+        "producer_without_nation": _("{what} starts the producer without the nation"),
     }
     if kind == "crash":  # crash:FILE:LINE:ERROR
         file, line, error = (what.rsplit(":", 2) + ["", ""])[:3]

@@ -3,6 +3,8 @@ missing script, a program waiting for the keyboard...), with the checks it
 cost; every check keeps its line and its full details (--details, JSON)."""
 import shutil
 
+import pytest
+
 from conftest import ROOT, grade_dir
 from variants import SUBMISSIONS, build, load
 
@@ -84,3 +86,44 @@ def test_french_is_the_default_and_reads_the_causes():
     assert proc.returncode == 0, proc.stderr
     assert "chrono.py n'est pas encore écrit" in proc.stdout
     assert "--details" in proc.stdout
+
+
+@pytest.fixture
+def english():
+    from grader.i18n import current_language, set_language
+    before = current_language()
+    set_language("en")
+    yield
+    set_language(before)
+
+
+def test_a_cause_behind_one_check_is_told_with_that_check(english):
+    """Grouping is for causes shared by two checks or more; a lone cause
+    stays in its check's own block, and passed checks have none."""
+    from grader.feedback import Cause, Feedback
+    from grader.report import json_report, shared_causes, text_report
+    from grader.runner import CheckResult
+
+    crash = Cause("crash:chrono.py:12:NameError", "chrono.py crashed with NameError, at line 12.")
+    alone = Cause("keyboard:chrono.py", "chrono.py waits for something typed on the keyboard.")
+    results = [
+        CheckResult("chrono", "launch", "Runs", 1, True),
+        CheckResult("chrono", "start_message", "Start", 1, False, Feedback("no pid", cause=crash)),
+        CheckResult("chrono", "sigint_count", "SIGINT", 3, False, Feedback("no count", cause=crash)),
+        CheckResult("chrono", "sigquit_stops", "SIGQUIT", 2, False, Feedback("waits", cause=alone)),
+    ]
+    groups = shared_causes(results)
+    assert list(groups) == ["crash:chrono.py:12:NameError"]
+    assert [r.key for r in groups["crash:chrono.py:12:NameError"].results] == ["start_message",
+                                                                              "sigint_count"]
+    text = text_report(results, "hand_in", 1.0)
+    assert "  [ ] Start  (0/1)  -> [1] chrono.py crashes (NameError, line 12)" in text
+    assert "  [ ] SIGQUIT  (0/2)\n" in text  # its own block below, no pointer
+    assert "[1] chrono.py crashed with NameError, at line 12." in text
+    assert "It cost 2 checks (4 points) of II.1 chrono.py, marked [1] above." in text
+    assert "x II.1 chrono.py: SIGQUIT\n  waits" in text
+    assert "x II.1 chrono.py: Start" not in text
+    assert "x II.1 chrono.py: Start" in text_report(results, "hand_in", 1.0, details=True)
+    report = json_report(results, 1.0)
+    assert [t["cause"] for t in report["tests"]] == [None, crash.key, crash.key, alone.key]
+    assert [c["key"] for c in report["causes"]] == [crash.key]
