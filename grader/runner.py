@@ -174,7 +174,8 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
         # Workers are forked from a server that imported the grader once (a
         # fresh process each, with no thread of this one), not started anew
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["grader.runner", "grader.checks.common", "grader.checks.signals"])
+        context.set_forkserver_preload(["grader.runner", "grader.checks.common", "grader.checks.signals",
+                                         "grader.checks.wine_scenarios"])
         try:
             with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                                      initargs=(current_language(),)) as pool:

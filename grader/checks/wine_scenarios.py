@@ -1,0 +1,756 @@
+"""III.2 wine bottles: the scenarios that test_wine_bottles.py's checks judge,
+the student's server and client run as a pair.
+
+Each scenario (SCENARIOS) runs once per grading, in a thread of its own, and
+several checks read its outcome through the pytest fixtures at the end of this
+module (`scenarios`, `selling_out`, `queue`, `queued_at_end`, `no_server`).
+
+Every scenario runs in a sandbox with a network of its own (grader/isolation.py),
+so the pair may use any port and any protocol: the grader reads the port from
+the kernel (the server's listening socket) and only looks at what both print.
+
+Orders are the client's own random draws, driven through its `random` module
+(inject/sitecustomize.py): a seed gives the same order on every run, "high"
+makes it order the most its range allows (99 with randint(1, 99)), so that the
+stock runs out after a known number of orders, and "low" / "high" show a range
+that is off by one on every run. Each draw is also written to a file of the
+sandbox (TPGRADER_RANDOM_LOG), so the grader knows what a client drew even
+when neither program prints it.
+
+To put clients in the server's queue for certain, the grader pauses the server
+(SIGSTOP) while they connect (the kernel completes connections to a listening
+socket whether its program runs or not) and then lets it go on (SIGCONT): a
+correct server sees nothing of it, and no check depends on how fast a client
+starts. Times are measured from that release, which the grader notes just
+before it sends SIGCONT, to the moment it sees an answer: a busy machine can
+only make them look longer. So one client at a time is judged by what the
+clients see (the k-th answer no sooner than about k x 3 s after the release),
+and a correct server can never look too fast. The server's 3 s wait runs
+TIME_SCALE (QUEUE_SCALE, FAST_SCALE) times faster."""
+from __future__ import annotations
+
+import ast
+import itertools
+import re
+import select
+import signal
+import time
+import unicodedata
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from signal import SIGCONT, SIGSTOP
+from typing import Callable, Optional
+
+import pytest
+
+from grader.checks import common
+from grader.checks.common import Timeline, python_error, tail
+from grader.feedback import Cause, fail
+from grader.harness import LiveProcess, Sandbox, waits_for_keyboard
+from grader.i18n import _
+from grader.isolation import TCP_ESTABLISHED, connected_to, listening_ports, tcp_sockets
+from grader.paths import FAKES_DIR
+
+SERVER = "wine_bottles_server.py"
+CLIENT = "wine_bottles_client.py"
+STOCK = 300
+TIME_SCALE = 10  # the server's 3 s take 0.3 s
+# Three clients queued at once: 3 s take 0.6 s, so that answers given together
+# still look together when the grader reads them late on a busy machine.
+QUEUE_SCALE = 5
+# The random-orders check runs 20 orders, and the clients queued behind the
+# last order need no timing: there the 3 s take 30 ms.
+FAST_SCALE = 100
+CLIENT_LIMIT = 5.0  # real seconds a client may take once the server answers
+MIN_DELAY = 2.0  # virtual seconds: the statement's 3, less what measuring costs
+# Served one at a time with 3 s each, the k-th of clients queued together
+# gets its answer no sooner than k x 3 s after the server could read their
+# orders: k x SERVICE_GAP leaves room for a server that waits a little less.
+SERVICE_GAP = 2.5
+# Real seconds (stretched) the server gets to end by itself once the order
+# that empties its stock is answered: a correct server ends at once, one that
+# polls its socket with a time-out within a second.
+END_WAIT = 3.0
+LOOP_LIMIT = 8  # orders in a row at most (300 bottles: 4 orders of 99 after the first)
+MakeSandbox = Callable[..., Sandbox]  # make(scale=TIME_SCALE): a new sandbox with a network of its own
+_draw_files = itertools.count(1)
+# Causes that explain a whole scenario (see common.cause_of): told with every check it fails.
+SCENARIO_CAUSES = ("wants_args:", "keyboard:", "unwritten:", "rejects_extra:")
+
+
+# ---------------------------------------------------------------------------
+# Reading what the programs print (case, accents, spacing and punctuation free)
+
+
+def folded(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+ORDER = re.compile(r"commande\s+de\s+(-?\d+)")
+REMAINING = re.compile(r"reste\s+en\s+stock\W*(-?\d+)")
+SOLD_OUT = re.compile(r"plus\s+de\s+stock")
+WAITING = re.compile(r"serveur\s+en\s+attente")
+RECEIVED = re.compile(r"(-?\d+)\s*bouteille\S*\s+recue")
+UNAVAILABLE = re.compile(r"service\s+non\s+disponible")
+FAILED = re.compile(r"echec\s+(?:de\s+(?:la\s+)?)?commande")
+# What a client prints when it is done (pexpect, on the raw terminal text).
+ANSWER = r"(?i)(bouteille\S*\s+re(?:ç|c)u|disponible|chec\s|Traceback|Error)"
+
+
+@dataclass
+class ServerLog:
+    """The figures the server printed, in order."""
+    events: list[tuple[str, int]]  # ("order", N) / ("remaining", S) / ("waiting", 0) / ("sold_out", 0)
+
+    @classmethod
+    def parse(cls, text: str) -> "ServerLog":
+        events = []
+        for line in folded(text).split("\n"):
+            for kind, pattern in (("waiting", WAITING), ("order", ORDER), ("remaining", REMAINING),
+                                  ("sold_out", SOLD_OUT)):
+                m = pattern.search(line)
+                if m:
+                    events.append((kind, int(m.group(1)) if m.groups() else 0))
+        return cls(events)
+
+    def values(self, kind: str) -> list[int]:
+        return [v for k, v in self.events if k == kind]
+
+    @property
+    def sold_out(self) -> bool:
+        return any(k == "sold_out" for k, _v in self.events)
+
+
+def end_text(state: tuple[str, Optional[int]]) -> str:
+    """How a program ended, as the report says it."""
+    kind, value = state
+    if kind == "exit":
+        return _("exit status {status}").format(status=value)
+    if kind == "signal":
+        try:
+            name = signal.Signals(value).name
+        except ValueError:
+            name = str(value)
+        return _("killed by signal {signal}").format(signal=name)
+    if kind == "running":
+        return _("still running: stopped by the grader")
+    return _("stopped by the grader")
+
+
+def last_line(text: str) -> str:
+    lines = [ln.strip() for ln in text.strip().split("\n") if ln.strip()]
+    return lines[-1] if lines else ""
+
+
+@dataclass
+class Client:
+    number: int
+    random: str  # how its random module was driven
+    live: LiveProcess
+    started: float
+    draws_file: Optional[str] = None  # where sitecustomize writes its random draws
+    connected_at: Optional[float] = None  # real time (monotonic) the kernel saw it connected
+    answered_at: Optional[float] = None  # when the grader saw its answer (never before it came)
+    # when the server, paused while this client connected, was let go on: it
+    # could not have read the order before
+    released_at: Optional[float] = None
+    status: Optional[int] = None
+    ended: bool = False
+    kept_output: Optional[str] = None  # once the scenario is closed
+    kept_end: Optional[tuple[str, Optional[int]]] = None
+
+    @property
+    def label(self) -> str:
+        return _("client {n}").format(n=self.number)
+
+    @property
+    def output(self) -> str:
+        return self.live.transcript if self.kept_output is None else self.kept_output
+
+    def end(self) -> tuple[str, Optional[int]]:
+        return self.kept_end if self.kept_end is not None else self.live.end_state()
+
+    def outcome(self) -> tuple[str, Optional[int]]:
+        """("received", K), ("unavailable", None), ("failed", None),
+        ("crashed", None), ("running", None) or ("other", None)."""
+        if not self.ended:
+            return "running", None
+        if python_error(self.output):
+            return "crashed", None
+        text = folded(self.output)
+        m = RECEIVED.search(text)
+        if m:
+            return "received", int(m.group(1))
+        if FAILED.search(text):
+            return "failed", None
+        if UNAVAILABLE.search(text):
+            return "unavailable", None
+        return "other", None
+
+    @property
+    def received(self) -> Optional[int]:
+        kind, k = self.outcome()
+        return k if kind == "received" else None
+
+    def draws(self) -> list[tuple[str, object]]:
+        """What its random module gave, in order: ("randint(0, 99)", 0), ..."""
+        if not self.draws_file:
+            return []
+        try:
+            with open(self.draws_file, encoding="utf-8", errors="replace") as f:
+                lines = f.read(65536).splitlines()
+        except OSError:
+            return []
+        found = []
+        for line in lines:
+            call, _tab, value = line.partition("\t")
+            try:
+                found.append((call, ast.literal_eval(value)))
+            except (ValueError, SyntaxError):
+                found.append((call, value))
+        return found
+
+    def drawn_order(self) -> Optional[tuple[str, int]]:
+        """(call, N) when the client drew exactly one whole number: its order."""
+        whole = [(call, v) for call, v in self.draws() if isinstance(v, int) and not isinstance(v, bool)]
+        return whole[0] if len(whole) == 1 else None
+
+
+def ending_note(c: Client) -> str:
+    """The timeline's line when a client is done."""
+    kind, _k = c.outcome()
+    if kind == "running":
+        return _("{client}: still running, stopped by the grader").format(client=c.label)
+    if kind == "crashed":
+        return _("{client} crashed{error}, {end}").format(client=c.label, error=python_error(c.output),
+                                                          end=end_text(c.end()))
+    if not c.output.strip():
+        return _("{client} ended without printing anything, {end}").format(
+            client=c.label, end=end_text(c.end()))
+    if c.answered_at is None:
+        return _("{client} printed `{line}` and ended, {end}").format(
+            client=c.label, line=last_line(c.output), end=end_text(c.end()))
+    return _("{client} ended, {end}").format(client=c.label, end=end_text(c.end()))
+
+
+class Scenario:
+    """One server and the clients the grader starts against it, in one
+    sandbox; everything done and seen goes on a timeline for the report."""
+
+    def __init__(self, sandbox: Sandbox):
+        self.sandbox = sandbox
+        self.timeline = Timeline(sandbox.time_scale)
+        self.server: Optional[LiveProcess] = None
+        self.port: Optional[int] = None
+        self.clients: list[Client] = []
+        self.closed = False
+        self.kept_server_output: Optional[str] = None  # once closed
+        self.kept_server_end: Optional[tuple[str, Optional[int]]] = None
+        self.server_cause: Optional[Cause] = None  # why it never listened
+        self.kept_cause: Optional[Cause] = None
+
+    # -- the server -------------------------------------------------------------
+
+    def start_server(self) -> None:
+        self.server = self.sandbox.spawn(SERVER)
+        self.timeline.note(_("started {command}").format(command=self.server.command))
+        deadline = time.monotonic() + 5
+        for step in itertools.count():
+            if time.monotonic() >= deadline or not self.server.is_alive():
+                break
+            ports = listening_ports(self.server.family())
+            if ports:
+                self.port = min(ports)
+                self.timeline.note(_("the server listens on port {port}").format(port=self.port))
+                return
+            if step % 20 == 19 and waits_for_keyboard(self.server.pid):
+                break  # input(): nobody will type
+            time.sleep(0.005)
+        output = self.server_output()
+        if not self.server.is_alive():
+            self.timeline.note(_("the server ended, {end}").format(end=end_text(self.server.end_state())))
+        cause = common.cause_of_live(self.server)
+        crash = python_error(output)
+        if cause is not None:
+            summary, hint = cause.summary, cause.hint
+        elif crash:
+            summary = _("The server crashed before listening on a port") + crash + "."
+            hint = _("Read the traceback from its last line up. `Address already in use`: another "
+                     "server (one of yours?) holds the port; `socket.setsockopt(SOL_SOCKET, "
+                     "SO_REUSEADDR, 1)` before bind() lets a server start again at once.")
+            cause = common.crash_cause(SERVER, output)
+        elif self.server.is_alive():
+            summary = _("After 5 s, the server is running but listens on no TCP port.")
+            hint = _("Like echo-server.py: socket(AF_INET, SOCK_STREAM), bind(('', PORT)), listen(5), "
+                     "then accept() in a loop.")
+        else:
+            summary = _("The server ended without ever listening on a port.")
+            hint = _("Like echo-server.py: socket(AF_INET, SOCK_STREAM), bind(('', PORT)), listen(5), "
+                     "then a loop of accept() that ends when the stock is gone.")
+        self.server_cause = cause or Cause(f"no_listen:{SERVER}", summary, hint)
+        self.fail(summary, hint=hint, cause=self.server_cause)
+
+    def server_output(self) -> str:
+        if self.kept_server_output is not None:
+            return self.kept_server_output
+        self.server.drain(quiet=0.02)
+        return self.server.transcript
+
+    def server_end(self) -> tuple[str, Optional[int]]:
+        return self.kept_server_end if self.kept_server_end is not None else self.server.end_state()
+
+    def server_log(self) -> ServerLog:
+        return ServerLog.parse(self.server_output())
+
+    def pause_server(self) -> None:
+        self.server.send_signal(SIGSTOP)
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline and self.server.is_alive() and not is_stopped(self.server.pid):
+            time.sleep(0.001)
+        self.timeline.note(_("server paused (SIGSTOP) while clients connect"))
+
+    def resume_server(self) -> float:
+        """Lets the server go on; returns when, noted just before: it could
+        not read anything sooner."""
+        released = time.monotonic()
+        self.server.send_signal(SIGCONT)
+        self.timeline.note(_("server resumed (SIGCONT)"), at=released)
+        return released
+
+    def wait_server_exit(self, timeout: float) -> Optional[int]:
+        status = self.server.wait(self.sandbox.stretch(timeout))
+        if self.server.is_alive():
+            self.timeline.note(_("the server is still running"))
+        else:
+            self.timeline.note(_("the server ended, {end}").format(end=end_text(self.server.end_state())))
+        return status
+
+    # -- clients ------------------------------------------------------------------
+
+    def start_client(self, random: str) -> Client:
+        draws = self.sandbox.write(f".tpgrader_draws_{next(_draw_files)}", "", mode=0o600)
+        live = self.sandbox.spawn(CLIENT, env={"TPGRADER_RANDOM": random, "TPGRADER_RANDOM_LOG": str(draws)})
+        c = Client(len(self.clients) + 1, random, live, time.monotonic(), str(draws))
+        self.clients.append(c)
+        self.timeline.note(_("{client} started ({how})").format(client=c.label, how=drive_text(random)))
+        return c
+
+    def wait_connected(self, clients: list[Client], timeout: float) -> None:
+        """Until the kernel shows each client connected to the server's port
+        (or the client ended)."""
+        deadline = time.monotonic() + self.sandbox.stretch(timeout)
+        waiting = [c for c in clients if c.connected_at is None]
+        while waiting and time.monotonic() < deadline:
+            for c in list(waiting):
+                if connected_to(c.live.pid, self.port):
+                    c.connected_at = time.monotonic()
+                    waiting.remove(c)
+                    self.timeline.note(_("{client} is connected").format(client=c.label))
+                elif not c.live.is_alive():
+                    waiting.remove(c)
+            time.sleep(0.002)
+
+    def wait_accepted(self, timeout: float) -> bool:
+        """Until the server holds a connection of its own (it has accepted a
+        client: a connection still in the queue belongs to no process)."""
+        deadline = time.monotonic() + self.sandbox.stretch(timeout)
+        while time.monotonic() < deadline and self.server.is_alive():
+            if any(s.state == TCP_ESTABLISHED and s.local_port == self.port
+                   for s in tcp_sockets(self.server.family())):
+                self.timeline.note(_("the server accepted a connection"))
+                return True
+            time.sleep(0.001)
+        return False
+
+    def finish(self, clients: list[Client], timeout: float = CLIENT_LIMIT) -> None:
+        """Wait for the clients' answers, watching them all at once (each is
+        timed when the grader sees it, never before it came), then for
+        their ends (or stop them)."""
+        deadline = time.monotonic() + self.sandbox.stretch(timeout)
+        pending = [c for c in clients if c.answered_at is None]
+        while pending:
+            for c in list(pending):
+                if c.live.expect(ANSWER, timeout=0) is not None:
+                    c.answered_at = time.monotonic()
+                    pending.remove(c)
+                    self.timeline.note(_("{client} printed `{line}`").format(
+                        client=c.label, line=last_line(c.live.transcript)), at=c.answered_at)
+                elif not c.live.is_alive():
+                    pending.remove(c)
+            left = deadline - time.monotonic()
+            if not pending or left <= 0:
+                break
+            try:
+                select.select([c.live.child.child_fd for c in pending], [], [], min(0.02, left))
+            except (OSError, ValueError):
+                time.sleep(0.005)
+        for c in clients:
+            c.status = c.live.wait(max(deadline - time.monotonic(), self.sandbox.stretch(0.5)))
+            c.ended = not c.live.is_alive()
+            self.timeline.note(ending_note(c))
+
+    def order(self, random: str, paused: bool = False) -> Client:
+        """One client, started alone and waited for. `paused`: the server is
+        paused until the client is connected, so that the time from its
+        release to the answer is all the server's (see test_delay)."""
+        if paused:
+            self.pause_server()
+        c = self.start_client(random)
+        self.wait_connected([c], CLIENT_LIMIT)
+        if paused:
+            c.released_at = self.resume_server()
+        self.finish([c])
+        return c
+
+    def close(self) -> None:
+        """Keep what every program printed, how it ended and the cause it
+        shows, then stop them all and free the network (on a shared
+        network, the next scenario needs the port)."""
+        if self.closed:
+            return
+        if self.server is not None:
+            self.kept_server_output = self.server_output()
+            self.kept_server_end = self.server.end_state()
+        for c in self.clients:
+            c.live.drain(quiet=0)
+            c.kept_output = c.live.transcript
+            c.kept_end = c.live.end_state()
+        self.kept_cause = self.cause()
+        self.closed = True
+        self.sandbox.close()
+
+    # -- reporting -----------------------------------------------------------------
+
+    def cause(self) -> Optional[Cause]:
+        """What explains the whole scenario: the server never listened, or a
+        program waits for the keyboard, wants arguments, is not written."""
+        if self.closed:
+            return self.kept_cause
+        if self.server_cause is not None:
+            return self.server_cause
+        lives = ([self.server] if self.server is not None else []) + [c.live for c in self.clients]
+        for live in lives:
+            if live.script not in (SERVER, CLIENT):  # the grader's own stand-ins
+                continue
+            live.drain(quiet=0)
+            cause = common.cause_of_live(live)
+            if cause is not None and cause.key.startswith(SCENARIO_CAUSES):
+                return cause
+        return None
+
+    def fail(self, summary: str, hint: str, expected: Optional[str] = None,
+             cause: Optional[Cause] = None) -> None:
+        """Fail the check, showing the timeline and, for the server and each
+        client, all it printed and how it ended. A cause that explains the
+        whole scenario (see cause()) comes with it, and its hint."""
+        found = self.cause()
+        if found is not None and found is not cause and found.key.startswith(SCENARIO_CAUSES):
+            summary, hint, cause = summary + " " + found.summary, found.hint, found
+        elif cause is None:
+            cause = found
+        shown = []
+        if self.server is not None:
+            shown.append(program_block(_("server"), self.server.command, self.server_output(),
+                                       self.server_end(), 20))
+        for c in self.clients:
+            shown.append(program_block(c.label, c.live.command, c.output, c.end(), 8))
+        command = self.server.command if self.server else (self.clients[0].live.command if self.clients else None)
+        fail(summary, command=command, context=self.timeline.text(), expected=expected,
+             actual="\n\n".join(shown), hint=hint, cause=cause)
+
+
+def program_block(who: str, command: str, output: str, end: tuple[str, Optional[int]], lines: int) -> str:
+    return "\n".join([_("{who} ({command}):").format(who=who, command=command),
+                      tail(output, lines) if output.strip() else _("(nothing)"),
+                      "(" + end_text(end) + ")"])
+
+
+def is_stopped(pid: int) -> bool:
+    """The process is stopped by a signal (state T in /proc/PID/stat)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("T", "t")
+    except (OSError, IndexError):
+        return False
+
+
+def drive_text(random: str) -> str:
+    """How a client's random module was driven, as a phrase that fits both
+    "client 1 started (...)" and "With ..., the client ordered 0 bottles"."""
+    if random == "high":
+        return _("its random module forced to give the highest value of each range")
+    if random == "low":
+        return _("its random module forced to give the lowest value of each range")
+    return _("its random module seeded with {seed}").format(seed=random.split(":", 1)[1])
+
+
+def received_total(clients: list[Client]) -> int:
+    return sum(c.received or 0 for c in clients)
+
+
+# ---------------------------------------------------------------------------
+# The scenarios, each run once per grading and judged by several checks
+
+
+@dataclass
+class SellingOut:
+    """One order, then orders of 99 until the stock is gone; then no other
+    client, to see the server end by itself."""
+    scenario: Scenario
+    first: Client
+    sequence: list[Client]  # every client served in turn, first included
+    emptied: bool = False  # the clients received the whole stock
+    waited: float = 0.0  # real seconds the server then had to end with no other client
+    sold_out_alone: bool = False  # it printed PLUS DE STOCK ! meanwhile
+    ended_alone: bool = False  # and ended
+    extra: Optional[Client] = None  # one more client, when it had not ended by itself
+    sold_out_after_extra: bool = False  # it printed PLUS DE STOCK ! once that client came
+    exit_status: Optional[int] = None
+    left: list[str] = field(default_factory=list)
+
+
+def run_selling_out(make: MakeSandbox) -> SellingOut:
+    sc = Scenario(make())
+    sc.start_server()
+    first = sc.order("seed:7", paused=True)
+    run = SellingOut(sc, first, [first])
+    while (len(run.sequence) < LOOP_LIMIT and sc.server.is_alive() and run.sequence[-1].received is not None
+           and received_total(run.sequence) < STOCK):
+        run.sequence.append(sc.order("high"))
+    run.emptied = received_total(run.sequence) >= STOCK and run.sequence[-1].received is not None
+    if run.emptied:
+        # The order that emptied the stock is answered: the server must print
+        # PLUS DE STOCK ! and end now, without one more client to wake it up.
+        run.waited = sc.sandbox.stretch(END_WAIT)
+        sc.server.wait(run.waited)
+        run.sold_out_alone = ServerLog.parse(sc.server_output()).sold_out
+        run.ended_alone = not sc.server.is_alive()
+        if run.ended_alone:
+            sc.timeline.note(_("the server ended by itself, {end}").format(end=end_text(sc.server.end_state())))
+        else:
+            sc.timeline.note(_("no other client came: the server is still running"))
+            before = len(sc.server_output())
+            run.extra = sc.order("high")
+            sc.wait_server_exit(timeout=1)
+            run.sold_out_after_extra = SOLD_OUT.search(folded(sc.server_output()[before:])) is not None
+    else:
+        sc.wait_server_exit(timeout=1)
+    run.exit_status = sc.server.exit_status()  # before running(), which would reap it
+    run.left = sc.sandbox.running()
+    sc.close()
+    return run
+
+
+@dataclass
+class QueuedAtEnd:
+    """Orders of 99 until the next one empties the stock; that one with two
+    more clients queued behind it: they connect once the server has accepted
+    it, while the server is paused (its 3 s, 0.3 s here, leave time for that)."""
+    scenario: Scenario
+    sequence: list[Client]
+    last: Optional[Client] = None
+    queued: list[Client] = field(default_factory=list)
+
+
+def run_queued_at_end(make: MakeSandbox) -> QueuedAtEnd:
+    sc = Scenario(make())
+    sc.start_server()
+    run = QueuedAtEnd(sc, [])
+    while (len(run.sequence) < LOOP_LIMIT and sc.server.is_alive()
+           and (not run.sequence or run.sequence[-1].received is not None)
+           and STOCK - received_total(run.sequence) > 99):
+        run.sequence.append(sc.order("high"))
+    if sc.server.is_alive() and (not run.sequence or run.sequence[-1].received is not None):
+        # the last order is being served (accepted: a server with threads
+        # starts on it before the others) when the other two join the queue
+        run.last = sc.start_client("high")
+        sc.wait_connected([run.last], CLIENT_LIMIT)
+        sc.wait_accepted(1)
+        sc.pause_server()
+        run.queued = [sc.start_client("high") for _ in range(2)]
+        sc.wait_connected(run.queued, 3)
+        sc.resume_server()
+        sc.finish([run.last, *run.queued])
+        sc.wait_server_exit(timeout=1)
+    sc.close()
+    return run
+
+
+@dataclass
+class Queue:
+    """Three clients queued at once, served one after the other."""
+    scenario: Scenario
+    clients: list[Client]
+
+
+def run_queue(make: MakeSandbox) -> Queue:
+    sc = Scenario(make(QUEUE_SCALE))
+    sc.start_server()
+    sc.pause_server()
+    clients = [sc.start_client(f"seed:{seed}") for seed in (11, 12, 13)]
+    sc.wait_connected(clients, 3)
+    released = sc.resume_server()
+    for c in clients:
+        c.released_at = released
+    sc.finish(clients, timeout=CLIENT_LIMIT + 1)
+    sc.close()
+    return Queue(sc, clients)
+
+
+def run_no_server(make: MakeSandbox) -> Scenario:
+    sc = Scenario(make())
+    sc.finish([sc.start_client("seed:3")])
+    sc.close()
+    return sc
+
+
+@dataclass
+class RandomOrders:
+    """20 single orders, the client's random module driven a different way
+    each time, against servers started afresh whenever the stock runs low."""
+    scenario: Scenario  # the last one
+    orders: list[tuple[str, Optional[int]]]  # (how random was driven, the quantity ordered)
+
+
+def run_random_orders(make: MakeSandbox) -> RandomOrders:
+    drives = ["low", "high"] + [f"seed:{s}" for s in range(101, 119)]
+    orders: list[tuple[str, Optional[int]]] = []
+    sc, stock, seen = None, 0, 0
+    for drive in drives:
+        if sc is None or stock < 99 or not sc.server.is_alive():
+            if sc is not None:
+                sc.close()
+            sc, stock, seen = Scenario(make(FAST_SCALE)), STOCK, 0
+            sc.start_server()
+        c = sc.order(drive)
+        ordered = sc.server_log().values("order")
+        ordered, seen = ordered[seen:], len(ordered)
+        drawn = c.drawn_order()
+        # what the server read, else what the client drew, else what it received
+        n = ordered[0] if ordered else drawn[1] if drawn else c.received
+        orders.append((drive, n))
+        stock -= c.received or 0
+        if n is None:
+            sc.fail(_("The quantity {client} ordered is nowhere to be seen: the server printed no "
+                      "`Commande de N bouteille(s)`, the client no quantity received, and its random "
+                      "module gave no whole number.").format(client=c.label),
+                    hint=_("The client draws N with random.randint(1, 99) and prints `N bouteille(s) "
+                           "recue(s)`; the server prints `Commande de N bouteille(s)`."))
+        if not 1 <= n <= 99:
+            how = drive_text(drive)
+            call = _(" (its call {call} gave {n})").format(call=drawn[0], n=n) if drawn else ""
+            if ordered:
+                summary = _("With {how}, the client ordered {n} bottles{call}, outside [1, 99].").format(
+                    how=how, n=n, call=call)
+            else:
+                summary = _("With {how}, the client ordered {n} bottles{call}, outside [1, 99]. The "
+                            "server printed nothing about that order, and the client printed {said}.").format(
+                    how=how, n=n, call=call,
+                    said=f"`{last_line(c.output)}`" if c.output.strip() else _("nothing"))
+            sc.fail(summary, expected=_("an order between 1 and 99, both included"),
+                    hint=_("random.randint(1, 99) includes both ends; randint(0, 99) can give 0, "
+                           "randrange(1, 100) is right, randrange(1, 99) never gives 99."))
+    sc.close()
+    return RandomOrders(sc, orders)
+
+
+
+def run_cross_check(port: Optional[int], make: MakeSandbox) -> None:
+    """Only for a pair that speaks plain decimal text, like the reference.
+    Nothing is timed here: the 3 s take 30 ms."""
+    sb = make(FAST_SCALE)
+    for name in ("wine_server.py", "wine_client.py"):
+        sb.write("tpgrader_" + name, (FAKES_DIR / name).read_text(encoding="utf-8"), mode=0o755)
+    sc = Scenario(sb)
+    ref = sb.spawn("tpgrader_wine_server.py", argv=["python3", "tpgrader_wine_server.py", str(port)])
+    sc.server = ref
+    if ref.expect("LISTENING", timeout=5) is None:
+        return  # the port could not be taken: nothing to compare
+    sc.port = port
+    sc.timeline.note(_("the reference server listens on port {port}").format(port=port))
+    c = sc.order("seed:5")
+    said = ref.expect(r"(ORDER|PROTOCOL)[^\r\n]*", timeout=1) or ""
+    if not said.startswith("ORDER"):
+        return  # the pair has a protocol of its own: the reference does not speak it
+    n = int(said.split()[1])
+    sc.close()
+    if c.received != n:
+        sc.fail(_("Your client sent an order of {n} in decimal text, like the reference, but did not "
+                  "print `{n} bouteille(s) recue(s)` from the reference server's answer.").format(n=n),
+                hint=_("The reference server answers the quantity in decimal text: "
+                       "str(n).encode(). Worth no points: it only shows whether your pair "
+                       "follows the usual protocol."))
+    # the reference client against the student's server, in a fresh network
+    sc2 = Scenario(make(FAST_SCALE))
+    sc2.start_server()
+    sb2 = sc2.sandbox
+    sb2.write("tpgrader_wine_client.py", (FAKES_DIR / "wine_client.py").read_text(encoding="utf-8"), mode=0o755)
+    ref_client = sb2.spawn("tpgrader_wine_client.py",
+                           argv=["python3", "tpgrader_wine_client.py", str(sc2.port), "42"])
+    ref_client.wait(sb2.stretch(CLIENT_LIMIT))
+    answer = re.search(r"ANSWER (b'.*')", ref_client.transcript)
+    if not answer or ast.literal_eval(answer.group(1)).decode("ascii", "replace").strip() != "42":
+        sc2.timeline.note(_("the reference client ordered 42 and got: {answer}").format(
+            answer=ref_client.transcript.strip() or _("(nothing)")))
+        sc2.fail(_("Your server did not answer 42 in decimal text to the reference client's order "
+                   "of 42."),
+                 hint=_("Your client speaks decimal text, so your server should answer the same "
+                        "way: str(delivered).encode(). Worth no points."))
+
+
+# Every scenario runs in a thread of its own, in sandboxes of its own, all at
+# once: they mostly wait (on the server's delay, on clients), so together they
+# take as long as the longest one. On the machine's shared network (no
+# namespaces) they take turns.
+SCENARIOS: dict[str, Callable[[MakeSandbox], object]] = {
+    "selling_out": run_selling_out, "queue": run_queue, "queued_at_end": run_queued_at_end,
+    "no_server": run_no_server, "random_orders": run_random_orders,
+}
+
+
+@pytest.fixture(scope="module")
+def scenarios(grading) -> dict[str, Future]:
+    opened: list[Sandbox] = []
+
+    def make(scale: float = TIME_SCALE) -> Sandbox:
+        sb = Sandbox(grading.submission, time_scale=scale, network=True)
+        opened.append(sb)
+        return sb
+    with Sandbox(grading.submission, network=True) as probe:
+        shared = probe.shared_network
+    pool = ThreadPoolExecutor(1 if shared else len(SCENARIOS) + 1, thread_name_prefix="tp-grader-scenario")
+    futures = {name: pool.submit(run, make) for name, run in SCENARIOS.items()}
+    # the reference server takes the port the student's pair uses, known once
+    # the shortest scenario with a server is done
+    futures["cross_check"] = pool.submit(
+        lambda: run_cross_check(futures["queued_at_end"].result().scenario.port, make))
+    try:
+        yield futures
+    finally:
+        if not all(f.done() for f in futures.values()):  # cut short: free what they wait on
+            for sb in list(opened):
+                sb.kill_all()
+        pool.shutdown(wait=True)
+        for sb in opened:
+            sb.close()
+
+
+@pytest.fixture(scope="module")
+def selling_out(scenarios) -> SellingOut:
+    return scenarios["selling_out"].result()
+
+
+@pytest.fixture(scope="module")
+def queue(scenarios) -> Queue:
+    return scenarios["queue"].result()
+
+
+@pytest.fixture(scope="module")
+def queued_at_end(scenarios) -> QueuedAtEnd:
+    return scenarios["queued_at_end"].result()
+
+
+@pytest.fixture(scope="module")
+def no_server(scenarios) -> Scenario:
+    return scenarios["no_server"].result()

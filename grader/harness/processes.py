@@ -1,0 +1,214 @@
+"""Finding, stopping and reaping every process a sandbox started; the
+watchdog that stops a fork bomb; the incidents told in the report."""
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import threading
+import time
+from typing import TYPE_CHECKING, Optional, Sequence
+
+import psutil
+
+from ..i18n import _
+from .procfs import _pids_owned_by, _processes_of
+from .users import NPROC_LIMIT
+
+if TYPE_CHECKING:
+    from .sandbox import Sandbox
+
+RUN_MARKER = "TPGRADER_RUN"
+
+
+def become_subreaper():
+    """Orphans of student processes are re-parented to us instead of init, so
+    that we can reap them (some container inits never do)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+become_subreaper()
+
+
+# ---------------------------------------------------------------------------
+# Incidents: what the grader had to do to a student program, for the report
+
+_incidents: list[str] = []
+
+
+def note_incident(text: str) -> None:
+    if text not in _incidents:
+        _incidents.append(text)
+
+
+def take_incidents() -> list[str]:
+    """What happened since the last call (the runner asks after each check)."""
+    taken = list(_incidents)
+    _incidents.clear()
+    return taken
+
+
+class _ForkWatch(threading.Thread):
+    """Stops the programs of a sandbox that multiply without end (a fork() in
+    a loop). The process limit alone would leave NPROC_LIMIT processes
+    spinning, taking the CPU from every other check running meanwhile; this
+    kills them within a tenth of a second of reaching the limit. Root only,
+    where each sandbox has a uid of its own (one stat() per process to count)."""
+
+    def __init__(self):
+        super().__init__(name="tp-grader-fork-watch", daemon=True)
+        self.users: dict[int, "Sandbox"] = {}
+
+    def run(self):
+        while True:
+            time.sleep(0.1)
+            watched = dict(self.users)
+            if not watched:
+                continue
+            counts: dict[int, int] = {}
+            try:
+                entries = [e for e in os.scandir("/proc") if e.name.isdigit()]
+            except OSError:
+                continue
+            for entry in entries:
+                try:
+                    uid = entry.stat(follow_symlinks=False).st_uid
+                except OSError:
+                    continue
+                if uid in watched:
+                    counts[uid] = counts.get(uid, 0) + 1
+            for uid, n in counts.items():
+                if n >= NPROC_LIMIT - 1 and len(_processes_of(uid, living=True)) >= NPROC_LIMIT - 1:
+                    # said first: the check that sees its program die must find it
+                    note_incident(_("The grader stopped your programs: they had started {n} processes "
+                                    "at once (a fork() in a loop?); the limit is {limit}.").format(
+                                        n=n, limit=NPROC_LIMIT))
+                    _stop_user(uid)
+
+
+_fork_watch: Optional[_ForkWatch] = None
+_fork_watch_lock = threading.Lock()
+
+
+def _stop_user(uid: int) -> None:
+    """SIGSTOP then SIGKILL every process of `uid`, without reaping (the
+    code that started them waits for them)."""
+    for _attempt in range(2):  # stopped, they cannot fork: a second round finds the last ones
+        procs = _processes_of(uid, living=True)
+        if not procs:
+            return
+        for sig in (signal.SIGSTOP, signal.SIGKILL):
+            for p in procs:
+                try:
+                    os.kill(p.pid, sig)
+                except OSError:
+                    pass
+
+
+# ---------------------------------------------------------------------------
+# Finding and killing every process a sandbox started
+
+
+def _marked_processes(token: str) -> list[psutil.Process]:
+    """The processes whose environment carries the sandbox's marker. Only our
+    own uid's are read: a sandbox with a uid of its own is found by its uid."""
+    needle = f"\0{RUN_MARKER}={token}\0".encode()
+    found = []
+    for pid in _pids_owned_by(os.geteuid()):
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if needle in b"\0" + f.read() + b"\0":
+                    found.append(psutil.Process(pid))
+        except (psutil.Error, OSError):
+            continue
+    return found
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def kill_all(token: str, roots: Sequence[int] = (), uid: Optional[int] = None) -> None:
+    """Kill every process carrying the sandbox's marker, every descendant of
+    `roots`, and every process of `uid` (a sandbox's own user); stop them
+    first so that a fork loop cannot outrun us."""
+    for _attempt in range(20):
+        procs: dict[int, psutil.Process] = {}
+        if uid is not None:
+            procs.update({p.pid: p for p in _processes_of(uid)})
+        for root in roots:
+            try:
+                r = psutil.Process(root)
+                for p in [r] + r.children(recursive=True):
+                    procs[p.pid] = p
+            except psutil.Error:
+                pass
+        if uid is None:  # with a uid of its own, the uid finds them all
+            for p in _marked_processes(token):
+                procs[p.pid] = p
+        procs.pop(os.getpid(), None)
+        alive = [p for p in procs.values() if _is_running(p)]
+        if not alive:
+            _reap_orphans(exclude=set(roots) | _open_roots)
+            return
+        for p in alive:
+            try:
+                p.suspend()
+            except psutil.Error:
+                pass
+        for p in alive:
+            try:
+                p.kill()
+            except psutil.Error:
+                pass
+        for p in alive:
+            _reap(p.pid)
+        psutil.wait_procs(alive, timeout=1.0)
+        for p in alive:
+            _reap(p.pid)
+
+
+# The programs the grader started itself, in every sandbox still open: their
+# exit status belongs to the code that waits for them, which may be another
+# thread's (scenarios run side by side), so no one else reaps them.
+_open_roots: set[int] = set()
+# Held from a program's fork until its pid is in _open_roots, and while
+# orphans are reaped: a program that ended at once (a client that finds no
+# server) was otherwise, on a busy machine, reaped as an orphan by another
+# thread's kill_all() in between, its exit status and last output lost.
+_roots_lock = threading.Lock()
+
+
+def _reap_orphans(exclude: set[int]) -> None:
+    """Reap dead orphans that were re-parented to us (we are a subreaper);
+    their environment can no longer be read, so the marker cannot find them.
+    The roots are left to the code that waits for their exit status."""
+    with _roots_lock:
+        exclude = exclude | _open_roots
+        try:
+            children = psutil.Process().children()
+        except psutil.Error:
+            return
+        for c in children:
+            try:
+                if c.pid not in exclude and c.status() == psutil.STATUS_ZOMBIE:
+                    _reap(c.pid)
+            except psutil.Error:
+                pass
+
+
+def _is_running(p: psutil.Process) -> bool:
+    try:
+        if p.status() == psutil.STATUS_ZOMBIE:
+            _reap(p.pid)
+            return False
+        return p.is_running()
+    except psutil.Error:
+        return False
