@@ -11,6 +11,7 @@ of the largest of those processes; it prints the median, min and max of
     .venv/bin/python bench/bench.py --class 40 --class-runs 1   # a generated class, --jobs 1 and default
     .venv/bin/python bench/bench.py --class 40 --class-jobs default
     .venv/bin/python bench/bench.py --runs 5 --variants --real-time --class 40 --json bench.json
+    .venv/bin/python bench/bench.py --per-check reference  # where the CPU goes, check by check
 
 Speed is measured here, never asserted in the tests."""
 from __future__ import annotations
@@ -44,8 +45,9 @@ print(json.dumps({"wall": wall, "cpu": r.ru_utime + r.ru_stime, "peak_mib": r.ru
 WHOLE = "(whole)"
 
 
-def measure(command: list[str], real_time: bool = False) -> dict:
-    env = {**os.environ, "TPGRADER_REAL_TIME": "1"} if real_time else None
+def measure(command: list[str], real_time: bool = False, timing: bool = False) -> dict:
+    env = {**os.environ, **({"TPGRADER_REAL_TIME": "1"} if real_time else {}),
+           **({"TPGRADER_TIMING": "1"} if timing else {})}
     out = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=ROOT, capture_output=True,
                          text=True, check=True, env=env).stdout
     result = json.loads(out)
@@ -97,8 +99,12 @@ def main() -> int:
     ap.add_argument("--class-runs", type=int, help="runs of each class grading (default: --runs)")
     ap.add_argument("--class-jobs", default="1,default", metavar="LIST",
                     help="the --jobs values to grade the class with (default: 1,default)")
+    ap.add_argument("--per-check", action="store_true",
+                    help="only the whole submissions, and a table of each check's wall and CPU time")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = ap.parse_args()
+    if args.per_check:
+        return per_check(args.submissions or [Path("reference")], args.runs, args.jobs)
     submissions = args.submissions or ([] if args.class_size and not args.variants else
                                        [Path("reference"), Path("student_template")])
     figures: dict = {"runs": args.runs, "cores": os.cpu_count(), "rows": []}
@@ -142,6 +148,36 @@ def main() -> int:
                     False, args.class_runs or args.runs)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
+    return 0
+
+
+def per_check(submissions: list[Path], runs: int, jobs: Optional[int]) -> int:
+    """Each check's wall and CPU time (the grader's and its programs'), median
+    of `runs` gradings of each submission, the costliest first; what no check
+    accounts for (starting Python, pytest, the workers) is the last line."""
+    with tempfile.TemporaryDirectory(prefix="tp-grader-bench-") as tmp:
+        report = Path(tmp) / "r.json"
+        for sub in submissions:
+            per: dict[tuple[str, str], list[tuple[float, float]]] = {}
+            whole = []
+            for _ in range(runs):
+                whole.append(measure(grade_command(sub, [], jobs, report), timing=True))
+                for t in json.loads(report.read_text())["timing"]:
+                    per.setdefault((t["exercise"], t["check"]), []).append((t["wall"], t["cpu"]))
+            rows = sorted(((ex, key, statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
+                           for (ex, key), v in per.items()), key=lambda r: -r[3])
+            total_cpu = statistics.median(w["cpu"] for w in whole)
+            print(f"{sub} (median of {runs}): {statistics.median(w['wall'] for w in whole):.2f} s wall, "
+                  f"{total_cpu:.2f} s CPU")
+            print(f"  {'exercise':<20} {'check':<34} {'wall s':>7} {'cpu s':>7}")
+            for ex, key, wall, cpu in rows:
+                print(f"  {ex:<20} {key:<34} {wall:7.2f} {cpu:7.2f}")
+            by_exercise: dict[str, float] = {}
+            for ex, _key, _wall, cpu in rows:
+                by_exercise[ex] = by_exercise.get(ex, 0.0) + cpu
+            print("  by exercise: " + ", ".join(f"{ex} {cpu:.2f}" for ex, cpu in
+                                               sorted(by_exercise.items(), key=lambda e: -e[1])))
+            print(f"  outside the checks (Python, pytest, workers): {total_cpu - sum(r[3] for r in rows):.2f} s CPU")
     return 0
 
 

@@ -19,15 +19,18 @@ import io
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
+from .harness.leftovers import temp_folder_prefix
 from .i18n import _, current_language
 from .intake import extract_archive, is_archive
 from .paths import PROJECT_DIR
@@ -140,23 +143,70 @@ def grade_class(submissions: Path, out: Path, *, jobs: Optional[int] = None, for
     class's files there; `start(count)` then `progress(graded, done, count)`
     as each one ends."""
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="tp-grader-class-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=temp_folder_prefix("class-")) as tmp:
         students = find_students(submissions, Path(tmp))
         if start:
             start(len(students))
         done: list[Graded] = []
-        with ThreadPoolExecutor(jobs or default_class_jobs()) as pool:
+        launcher = Launcher()
+        pool = ThreadPoolExecutor(jobs or default_class_jobs())
+        try:
             hide = os.pathsep.join(str(p.resolve()) for p in (submissions, Path(tmp), out))
-            futures = [pool.submit(grade_student, s, out, force, hide, exercises) for s in students]
+            futures = [pool.submit(grade_student, s, out, force, hide, exercises, launcher) for s in students]
             for future in as_completed(futures):
                 graded = future.result()
                 done.append(graded)
                 if progress:
                     progress(graded, len(done), len(students))
+        except BaseException:
+            # stopped (or broken): start no more gradings, wait for none; the
+            # command's session kills those running (harness/leftovers.py)
+            launcher.stop()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         order = {s.key: i for i, s in enumerate(students)}
         done.sort(key=lambda g: order[g.student.key])
         write_class_files(done, out, worksheet)  # while the hand-ins are there to compare
     return done
+
+
+class ClassStopped(Exception):
+    """The class grading was stopped: this hand-in's grading is not to be
+    started, or its result not to be kept."""
+
+
+class Launcher:
+    """Starts the gradings of a class; once stopped, it starts no more and
+    keeps no result of those it had started, which the stop kills."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.stopped = False
+
+    def run(self, command: list[str], timeout: float, **popen) -> subprocess.CompletedProcess:
+        with self._lock:  # a grading starts before the stop, or not at all
+            if self.stopped:
+                raise ClassStopped()
+            proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+        with proc:
+            try:
+                out, err = proc.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                proc.terminate()  # the grading stops its programs itself (its session)
+                try:
+                    proc.communicate(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()  # what it leaves, the class's session removes at the end
+                    proc.communicate()
+                raise
+        if self.stopped:
+            raise ClassStopped()
+        return subprocess.CompletedProcess(command, proc.returncode, out, err)
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopped = True
 
 
 def write_class_files(graded: list[Graded], out: Path, worksheet: Optional[Path] = None) -> None:
@@ -187,7 +237,7 @@ def write_class_files(graded: list[Graded], out: Path, worksheet: Optional[Path]
 
 
 def grade_student(student: Student, out: Path, force: bool = False, hide: str = "",
-                  exercises: Optional[list[str]] = None) -> Graded:
+                  exercises: Optional[list[str]] = None, launcher: Optional[Launcher] = None) -> Graded:
     """Grade one hand-in into out/students/KEY; `hide`: folders its programs
     must not see (the class's other hand-ins, the results)."""
     folder = out / "students" / student.key
@@ -199,37 +249,45 @@ def grade_student(student: Student, out: Path, force: bool = False, hide: str = 
         report = json.loads(report_file.read_text(encoding="utf-8"))
         return Graded(student, report, True, 0.0)
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="tp-grader-student-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=temp_folder_prefix("student-")) as tmp:
         json_file = Path(tmp) / "report.json"
         cmd = [sys.executable, "-m", "grader", str(student.source), "--json", str(json_file),
                "--jobs", "1", "--lang", current_language(), "--no-color",
                *[a for ex in exercises or [] for a in ("--exercise", ex)]]
+        retry = False  # a grading that broke or was killed is tried again by the next run
         try:
-            proc = subprocess.run(cmd, cwd=PROJECT_DIR, capture_output=True, text=True,
-                                  timeout=STUDENT_TIME_LIMIT, env={**os.environ, "TPGRADER_HIDE": hide})
+            proc = (launcher or Launcher()).run(cmd, STUDENT_TIME_LIMIT, cwd=PROJECT_DIR,
+                                                env={**os.environ, "TPGRADER_HIDE": hide})
             text, error = proc.stdout, proc.stderr.strip()
             report = json.loads(json_file.read_text(encoding="utf-8")) if proc.returncode == 0 else None
+            if proc.returncode < 0:
+                error = "\n".join(filter(None, [error, _("the grading was killed by signal {signal}").format(
+                    signal=signal.Signals(-proc.returncode).name)]))
+            retry = report is None
         except subprocess.TimeoutExpired:
             text, error, report = "", _("the grading took over {minutes} minutes and was stopped").format(
                 minutes=STUDENT_TIME_LIMIT // 60), None
     if report is None:
-        report = not_graded_report(error or _("the grading failed"))
+        report = not_graded_report(error or _("the grading failed"), exercises)
         text = error + "\n"
     report["student"] = {"name": student.name, "participant": student.participant, "key": student.key}
     (folder / "report.txt").write_text(text, encoding="utf-8")
     report_file.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     from .html import feedback_page
     (folder / "feedback.html").write_text(feedback_page(report), encoding="utf-8")
-    (folder / "fingerprint").write_text(stamp + "\n", encoding="utf-8")
+    if retry:
+        (folder / "fingerprint").unlink(missing_ok=True)
+    else:
+        (folder / "fingerprint").write_text(stamp + "\n", encoding="utf-8")
     return Graded(student, report, False, time.monotonic() - started)
 
 
-def not_graded_report(reason: str) -> dict:
+def not_graded_report(reason: str, wanted: Optional[list[str]] = None) -> dict:
     """The report of a hand-in that could not be graded at all: zero out of
-    the full total, and why."""
+    the total of the exercises `wanted` (default: all), and why."""
     rubric = load_rubric()
     exercises = [{"id": ex, "name": exercise_name(ex), "score": 0.0, "max_score": float(sum(rubric[ex].values()))}
-                 for ex in EXERCISE_SCRIPTS if ex in rubric]
+                 for ex in EXERCISE_SCRIPTS if ex in rubric and (not wanted or ex in wanted)]
     return {"score": 0.0, "max_score": sum(e["max_score"] for e in exercises), "execution_time": 0.0,
             "output": reason, "exercises": exercises, "tests": []}
 

@@ -66,8 +66,6 @@ def run_batch(args) -> int:
                                  exercises=args.exercise, progress=progress, start=start)
     except SubmissionError as e:
         return _error(_("cannot grade {path}: {reason}").format(path=submissions, reason=e), 2)
-    except KeyboardInterrupt:
-        return _error(_("interrupted"), 130)
     if not graded:
         return _error(_("no hand-in found in {path}").format(path=submissions), 2)
 

@@ -4,11 +4,12 @@
 
 Exit status: 0 whenever grading ran (whatever the score); 2 for a bad
 command line or a folder that cannot be graded; 3 if the grader itself broke;
-130 when interrupted."""
+128 + the signal when stopped (130: Ctrl-C, 143: SIGTERM, 129: SIGHUP)."""
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 import traceback
@@ -68,17 +69,20 @@ def _error(message: str, status: int) -> int:
     return status
 
 
+def _stopped_early(signum, _frame):
+    # Stopped before the grading began (nothing to clean up yet): quietly,
+    # not with a traceback of whatever was being imported.
+    sys.exit(128 + signum)
+
+
 def main(argv=None) -> int:
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) != signal.SIG_IGN:
+            signal.signal(sig, _stopped_early)
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _language_from(argv)
     i18n.set_language(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
     args = _parser().parse_args(argv)
-
-    from .report import json_report, text_report, write_json
-    from .intake import open_hand_in
-    from .runner import GraderBug, grade
-    from .submission import SubmissionError
-
     if args.jobs is not None and args.jobs < 1:
         return _error(_("--jobs must be 1 or more"), 2)
     if args.gradescope_bundle:
@@ -90,9 +94,26 @@ def main(argv=None) -> int:
                                                                     reason=e.strerror), 2)
         print(_("Gradescope autograder written to {file}").format(file=args.gradescope_bundle))
         return 0
-    if args.batch:
-        from .batch_cli import run_batch
-        return run_batch(args)
+
+    from .harness.leftovers import command_session, stop_signal
+    try:
+        # whatever stops the grading (Ctrl-C, SIGTERM, a closed terminal),
+        # nothing it started outlives this block
+        with command_session():
+            if args.batch:
+                from .batch_cli import run_batch
+                return run_batch(args)
+            return _grade_one(args)
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP (see leftovers.Stopped)
+        return _error(_("interrupted"), 128 + stop_signal())
+
+
+def _grade_one(args) -> int:
+    from .intake import open_hand_in
+    from .report import json_report, text_report, write_json
+    from .runner import GraderBug, grade
+    from .submission import SubmissionError
+
     if not args.submission:
         return _error(_("which folder? ./grade.sh DIR (or --batch SUBMISSIONS --out RESULTS)"), 2)
     if args.json:
@@ -109,8 +130,6 @@ def main(argv=None) -> int:
     try:
         results, notes = grade(hand_in.root, args.exercise, jobs=args.jobs, aliases=hand_in.aliases)
         notes = hand_in.notes + notes
-    except KeyboardInterrupt:
-        return _error(_("interrupted"), 130)
     except GraderBug as e:
         return _error(_("the grader is broken, please tell your instructor: {error}").format(error=e), 3)
     except Exception as e:  # never a traceback for the student

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from .harness.leftovers import temp_folder_prefix
 from .i18n import _
 from .submission import EXERCISE_SCRIPTS, JUNK_DIRS, SubmissionError
 
@@ -65,7 +66,7 @@ def open_hand_in(path: Path) -> HandIn:
             return _locate(path, HandIn(path.resolve()))
         path = archive  # a folder that holds only an archive (what Moodle keeps of an upload)
     if is_archive(path):
-        tmp = tempfile.TemporaryDirectory(prefix="tp-grader-hand-in-")
+        tmp = tempfile.TemporaryDirectory(prefix=temp_folder_prefix("hand-in-"))
         try:
             extract_archive(path, Path(tmp.name))
         except BaseException:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
@@ -238,6 +239,9 @@ def json_report(results: list[CheckResult], duration: float, notes: Sequence[str
              "tests": [f"{exercise_name(r.exercise)}: {_(r.title)}" for r in g.results]}
             for key, g in shared_causes(results).items()
         ],
+        **({"timing": [{"exercise": r.exercise, "check": r.key, "wall": round(r.duration, 3),
+                        "cpu": round(r.cpu, 3)} for r in results]}
+           if os.environ.get("TPGRADER_TIMING") else {}),  # bench/bench.py --per-check
     }
 
 

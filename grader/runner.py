@@ -4,13 +4,11 @@ with its own output off: what the student reads comes from report.py."""
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import multiprocessing.forkserver
 import os
 import resource
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from importlib import import_module
 from pathlib import Path
 from typing import Optional
 
@@ -18,11 +16,12 @@ import pytest
 
 from .feedback import Cause, CheckFailed, Feedback
 from .harness import (LIMITS, NPROC_LIMIT, RUNS_AS_OTHER_USER, MissingScript, UnreadableScript,
-                      become_subreaper, real_time_stretch, take_incidents)
+                      real_time_stretch, take_incidents)
 from .i18n import _, current_language, set_language
 from .isolation import namespaces_unavailable, shared_network_reason
 from .rubric import RubricError, load_rubric
 from .submission import EXERCISE_SCRIPTS, Submission
+from .workers import WorkerFailed, WorkerLost, run_in_workers
 
 CHECKS_DIR = Path(__file__).parent / "checks"
 
@@ -45,7 +44,8 @@ class CheckResult:
     max_score: float
     passed: bool
     feedback: Optional[Feedback] = None
-    duration: float = 0.0
+    duration: float = 0.0  # wall seconds, setup and teardown included
+    cpu: float = 0.0  # CPU seconds of the grader and of the programs it ran meanwhile
 
     @property
     def score(self) -> float:
@@ -101,7 +101,7 @@ class _Collector:
         self.rubric = rubric
         self.results: dict[str, CheckResult] = {}
         self.errors: list[str] = []
-        self._started: dict[str, float] = {}
+        self._started: dict[str, tuple[float, float]] = {}
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "check(exercise, key, title): a graded check")
@@ -126,7 +126,7 @@ class _Collector:
             self.errors.append(f"cannot load {report.nodeid}: {report.longreprtext.strip().splitlines()[-1:]}")
 
     def pytest_runtest_logstart(self, nodeid, location):
-        self._started[nodeid] = time.monotonic()
+        self._started[nodeid] = (time.monotonic(), cpu_seconds())
         take_incidents()  # what happened before this check is not its story
 
     @pytest.hookimpl(hookwrapper=True)
@@ -146,8 +146,17 @@ class _Collector:
             if incidents:  # what the grader had to do explains the rest: first
                 result.feedback = replace(result.feedback,
                                           summary=" ".join([*incidents, result.feedback.summary]))
-        if call.when == "teardown":
-            result.duration = time.monotonic() - self._started.get(item.nodeid, time.monotonic())
+        if call.when == "teardown" and item.nodeid in self._started:
+            wall, cpu = self._started[item.nodeid]
+            result.duration, result.cpu = time.monotonic() - wall, cpu_seconds() - cpu
+
+
+def cpu_seconds() -> float:
+    """CPU used so far by this process (all its threads) and by the programs
+    it has waited for. A check's share is the difference: what a module's
+    shared setup costs (the wine scenarios) counts in its first check."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
@@ -157,13 +166,12 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
     of CONTRACT.md's exercises, then of the checks in their file; the notes
     say how the grading ran where the reader should know (see `notes()`).
 
-    Exercises are graded independently, `jobs` at a time in worker processes
-    (default: one more than the cores, since checks mostly wait on the
-    programs they run; with a worker per exercise, 3.9 s instead of 4.6 s
-    here, Ctrl-C killed busy workers before they cleaned up: a worker idle at
-    that moment dies of it, and the pool then kills the others); jobs=1
-    grades them all here, one after the other, which costs the least CPU
-    (--batch grades each hand-in so, several hand-ins at once).
+    Exercises are graded independently, `jobs` at a time, each in a worker
+    process (workers.py; default: one more than the cores, since checks
+    mostly wait on the programs they run); jobs=1 grades them all here, one
+    after the other, which costs the least CPU (--batch grades each hand-in
+    so, several hand-ins at once). Whatever stops a grading, the command's
+    session (harness/leftovers.py) leaves nothing behind.
     `aliases`: see Submission (intake.py finds them in a messy hand-in)."""
     wanted = [ex for ex in (exercises or EXERCISE_SCRIPTS) if (CHECKS_DIR / f"test_{ex}.py").is_file()]
     jobs = min(jobs or (os.cpu_count() or 1) + 1, len(wanted))
@@ -171,41 +179,29 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
         results, facts = _grade_here(Path(submission_dir), wanted, aliases)
     else:
         results, facts = [], {}
-        # Workers are forked from a server that imported the grader once (a
-        # fresh process each, with no thread of this one), not started anew
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["grader.runner", "grader.checks.common", "grader.checks.signals",
-                                         "grader.checks.wine_scenarios"])
+        # what every worker needs, imported once here, before the forks
+        import_module("grader.checks.common")
+        import_module("grader.checks.wine_scenarios")
+        gc.freeze()  # fewer pages copied into each worker (copy on write)
+        # the longest first, so that the last to start are short
+        ordered = sorted(wanted, key=lambda ex: -EXPECTED_SECONDS.get(ex, 1))
+        language = current_language()
         try:
-            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                                     initargs=(current_language(),)) as pool:
-                # the longest first, so that the last to start are short
-                ordered = sorted(wanted, key=lambda ex: -EXPECTED_SECONDS.get(ex, 1))
-                futures = [pool.submit(_grade_here, Path(submission_dir), [ex], aliases) for ex in ordered]
-                for future in futures:
-                    part, seen = future.result()
-                    results += part
-                    facts.update({k: v for k, v in seen.items() if v})
-        finally:
-            _stop_forkserver()
+            parts = run_in_workers(lambda ex: _grade_here(Path(submission_dir), [ex], aliases), ordered, jobs,
+                                   setup=lambda: set_language(language))
+        except WorkerFailed as e:
+            if isinstance(e.error, Exception):
+                raise e.error from None
+            raise GraderBug(str(e)) from None
+        except WorkerLost as e:
+            raise GraderBug(_("the process grading {exercise} was stopped ({how}): the grading could not "
+                              "finish").format(exercise=e.task, how=e.how)) from None
+        for part, seen in parts:
+            results += part
+            facts.update({k: v for k, v in seen.items() if v})
     order = {ex: i for i, ex in enumerate(EXERCISE_SCRIPTS)}
     results.sort(key=lambda r: order.get(r.exercise, len(order)))  # stable: keeps check order
     return results, notes(facts)
-
-
-def _stop_forkserver() -> None:
-    """Stop and reap the fork server now rather than at exit: nothing of the
-    grading outlives it, and its CPU time counts in ours (bench/bench.py)."""
-    server = getattr(multiprocessing.forkserver, "_forkserver", None)
-    try:
-        server._stop()
-    except (AttributeError, OSError):
-        pass
-
-
-def _start_worker(language: str) -> None:
-    set_language(language)
-    become_subreaper()  # a process attribute that fork does not pass on
 
 
 # Rough wall time of each exercise's checks on the reference (bench/bench.py),

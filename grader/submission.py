@@ -42,6 +42,12 @@ class Submission:
         if not os.access(root, os.R_OK | os.X_OK):
             raise SubmissionError(f"{root}: the folder is not readable")
         self.root = root.resolve()
+        # Read now, in the thread that makes the submission: ast.parse in two
+        # threads at once can fail in CPython 3.11 ("AST constructor recursion
+        # depth mismatch", gh-106905), and the checks run programs in threads
+        # while pytest parses source for its own reports.
+        self._unwritten = {script: self._holds_nothing(script)
+                           for scripts in EXERCISE_SCRIPTS.values() for script in scripts}
 
     def resolve(self, script: str) -> Optional[str]:
         """The file name in the submission (and in its working copies) for
@@ -59,7 +65,11 @@ class Submission:
     def unwritten(self, script: str) -> bool:
         """The script holds nothing that runs: comments, a docstring, `pass`
         and imports of Python's own modules (the blank template). An import
-        of a module of the hand-in could do the work, so it does not count."""
+        of a module of the hand-in could do the work, so it does not count.
+        Lab scripts only (read when the submission is made); False for others."""
+        return self._unwritten.get(script, False)
+
+    def _holds_nothing(self, script: str) -> bool:
         import ast
         import sys
         try:

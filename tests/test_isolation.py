@@ -149,8 +149,11 @@ def test_an_unprivileged_user_gets_namespaces_too(tmp_path):
         if pid == 0:
             ns.join({str(work)!r})
             s = socket.socket(); s.bind(("127.0.0.1", 50007)); s.listen(1)
+            # the checkout: hidden behind an empty folder, or gone with the
+            # private /tmp when it lies under /tmp
+            grader = os.listdir({root!r}) if os.path.isdir({root!r}) else []
             print("inside", os.getuid(), sorted(n for _, n in socket.if_nameindex()),
-                  os.listdir({root!r}), os.listdir("/tmp"), open("here", "w").write("x"), flush=True)
+                  grader, os.listdir("/tmp"), open("here", "w").write("x"), flush=True)
             os._exit(0)
         os.waitpid(pid, 0)
         ns.close()

@@ -39,6 +39,7 @@ from ..isolation import confine
 from ..paths import PROJECT_DIR
 from ..submission import Submission
 from . import processes
+from .leftovers import remove_folder, session, temp_folder_prefix
 from .output import DEFAULT_OUTPUT_CAP, EXIT_GRACE, _OutputReader
 from .processes import (RUN_MARKER, _is_running, _marked_processes, _open_roots, _roots_lock, kill_all,
                         note_incident)
@@ -95,16 +96,16 @@ class Sandbox:
         self.time_scale = 1.0 if real_time() else time_scale
         self.slowdown = time_scale / self.time_scale
         self.pipe_split = pipe_split
-        # TPGRADER_SESSION (set by whoever runs the grader, e.g. its tests)
-        # prefixes the marker, so that they can find the processes of their
-        # own gradings only.
-        self.token = os.environ.get("TPGRADER_SESSION", "") + uuid.uuid4().hex
+        # The session (see leftovers.py) prefixes the marker and the folder's
+        # name, which also names the sandbox's user: whatever stops the
+        # grading, its sweep finds them.
+        self.token = session() + uuid.uuid4().hex
         self.epoch = time.time()
         self._roots: list[int] = []
         self._live: list["LiveProcess"] = []
         self.confinement = None
         self.user = _new_sandbox_user()
-        self._tmp = Path(tempfile.mkdtemp(prefix="tp-grader-" + os.environ.get("TPGRADER_SESSION", "")))
+        self._tmp = Path(tempfile.mkdtemp(prefix=temp_folder_prefix(f"u{self.user[0]}-" if self.user else "")))
         try:
             os.chmod(self._tmp, 0o711)  # the sandbox user must get through
             self.path = self._tmp / "work"
@@ -143,7 +144,7 @@ class Sandbox:
                 processes._fork_watch.users[self.user[0]] = self
         except BaseException:
             self._close_confinement()
-            shutil.rmtree(self._tmp, ignore_errors=True)
+            remove_folder(self._tmp)
             raise
 
     # -- files ---------------------------------------------------------------
@@ -407,7 +408,7 @@ class Sandbox:
         finally:
             _open_roots.difference_update(self._roots)
             self._close_confinement()
-            shutil.rmtree(self._tmp, ignore_errors=True)
+            remove_folder(self._tmp)
 
     def _close_confinement(self):
         if self.confinement is not None:

@@ -1,0 +1,136 @@
+"""Whatever stops a grading, whenever, nothing it started outlives it.
+
+A grading of the reference, and a class grading (three hand-ins, two at a
+time), are each stopped at 20 moments spread over their run, each in a fresh
+process group, as a user stops them: Ctrl-C (SIGINT to the group), SIGTERM,
+SIGHUP (a closed terminal hangs up the group), or one of the grader's own
+processes killed (a worker of the grading, a grading of the class). One
+second after the command ends, nothing may be left: no process of the
+grading (student program, worker, namespace holder, anything in the
+command's process group), no folder of its session in /tmp."""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import psutil
+import pytest
+
+from conftest import ROOT
+from grader.harness import RUN_MARKER
+
+MOMENTS = 20
+KILL_ONE = "kill one of the grader's processes"
+HOW = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, KILL_ONE]
+
+
+def leftovers(session: str, group: int, since: float) -> list[str]:
+    """What is left of a grading whose sessions start with `session`, whose
+    command led process group `group` and started at `since` (time.time())."""
+    found = []
+    for p in psutil.process_iter():
+        try:
+            env = p.environ()
+        except psutil.Error:
+            env = {}
+        try:
+            ours = (env.get(RUN_MARKER, "").startswith(session)
+                    or env.get("TPGRADER_SESSION", "").startswith(session) or os.getpgid(p.pid) == group)
+            if ours and p.status() != psutil.STATUS_ZOMBIE:
+                found.append(f"process {p.pid} {' '.join(p.cmdline())[:100]}")
+        except (psutil.Error, OSError):
+            continue
+    found += [f"folder {f}" for f in Path(tempfile.gettempdir()).glob(f"tp-grader-{session}*")]
+    for f in Path(tempfile.gettempdir()).glob("pymp-*"):  # multiprocessing's (the grader used it once)
+        try:
+            if f.stat().st_mtime >= since:
+                found.append(f"folder {f}")
+        except OSError:
+            continue
+    return found
+
+
+def grader_children(pid: int) -> list[psutil.Process]:
+    """The grader's own processes under the command: its workers (forks of
+    the command) or, in a class, the gradings of the hand-ins."""
+    try:
+        kids = psutil.Process(pid).children()
+        return [k for k in kids if "grader" in " ".join(k.cmdline()) and k.status() != psutil.STATUS_ZOMBIE]
+    except psutil.Error:
+        return []
+
+
+def stop_at(args: list[str], moment: float, how) -> tuple[list[str], str]:
+    """Run the grader with `args`, stop it `moment` seconds in, `how`; return
+    what is left one second after it ended, and what went wrong besides."""
+    session = f"teststop{uuid.uuid4().hex[:8]}-"
+    since = time.time()
+    proc = subprocess.Popen([sys.executable, "-m", "grader", *args, "--lang", "en"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, env={**os.environ, "TPGRADER_SESSION": session})
+    problems = []
+    try:
+        time.sleep(moment)
+        if how == KILL_ONE:
+            kids = grader_children(proc.pid)
+            if kids:
+                kids[0].kill()
+        elif proc.poll() is None:
+            os.killpg(proc.pid, how)
+        try:
+            _out, err = proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            problems.append("the command did not end within 120 s of the stop")
+            err = ""
+        # 128 + the signal: stopped by the grader; -signal: before it could
+        # handle signals (Python starting), which then started nothing
+        expected = {0, 3} if how == KILL_ONE else {0, 128 + how, -how}
+        if proc.returncode not in expected:
+            problems.append(f"exit status {proc.returncode}, expected one of {sorted(expected)}: {err[-300:]}")
+        if "Traceback" in err:
+            problems.append(f"a traceback: {err[-500:]}")
+        time.sleep(1.0)
+        return leftovers(session, proc.pid, since), "; ".join(problems)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def name(how) -> str:
+    return "kill-one" if how == KILL_ONE else signal.Signals(how).name
+
+
+@pytest.mark.parametrize("index", range(MOMENTS), ids=lambda i: f"{i}-{name(HOW[i % len(HOW)])}")
+def test_a_stopped_grading_leaves_nothing(index):
+    """`./grade.sh reference` takes about 5 s here: stops from 0.1 s to 5.8 s."""
+    how = HOW[index % len(HOW)]
+    moment = 0.1 + index * 0.3
+    left, problems = stop_at([str(ROOT / "reference")], moment, how)
+    assert left == [] and not problems, (f"stopped at {moment:.1f} s with {name(how)}", left, problems)
+
+
+@pytest.fixture(scope="module")
+def small_class(tmp_path_factory) -> Path:
+    import shutil
+    base = tmp_path_factory.mktemp("stop-class")
+    for student, source in (("alice", "reference"), ("bob", "student_template"), ("carol", "reference")):
+        shutil.copytree(ROOT / source, base / "hand-ins" / student)
+    return base
+
+
+@pytest.mark.parametrize("index", range(MOMENTS), ids=lambda i: f"{i}-{name(HOW[i % len(HOW)])}")
+def test_a_stopped_class_grading_leaves_nothing(index, small_class):
+    """Two exercises with programs that stay running (chrono, the wine
+    server), three hand-ins two at a time: about 10 s here; stops from 0.2 s
+    to 9.7 s."""
+    how = HOW[index % len(HOW)]
+    moment = 0.2 + index * 0.5
+    out = small_class / f"results-{index}"
+    left, problems = stop_at(["--batch", str(small_class / "hand-ins"), "--out", str(out), "--jobs", "2",
+                              "--exercise", "chrono", "--exercise", "wine_bottles"], moment, how)
+    assert left == [] and not problems, (f"stopped at {moment:.1f} s with {name(how)}", left, problems)

@@ -1,0 +1,70 @@
+"""grader/workers.py: exercises graded side by side in forked workers. Run in
+a fresh interpreter each (the test process may hold threads, and a process
+with threads must not fork workers)."""
+import subprocess
+import sys
+import textwrap
+
+from conftest import ROOT
+
+
+def run(code: str) -> str:
+    r = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.strip()
+
+
+def test_results_come_back_in_the_order_of_the_tasks():
+    assert run("""
+        import os, time
+        from grader.workers import run_in_workers
+        def work(n):
+            time.sleep(0.05 * (5 - n))  # the first ends last
+            return n * n, os.getpid()
+        results = run_in_workers(work, range(5), jobs=3)
+        print([r[0] for r in results], len({r[1] for r in results}), os.getpid() not in {r[1] for r in results})
+    """) == "[0, 1, 4, 9, 16] 5 True"
+
+
+def test_an_exception_in_a_task_comes_back_with_its_text():
+    assert run("""
+        from grader.workers import WorkerFailed, run_in_workers
+        def work(n):
+            if n == 1:
+                raise ValueError("no good")
+            return n
+        try:
+            run_in_workers(work, [0, 1, 2], jobs=2)
+        except WorkerFailed as e:
+            print(type(e.error).__name__, e.error, e.task, "no good" in str(e))
+    """) == "ValueError no good 1 True"
+
+
+def test_a_killed_worker_is_said_and_the_others_are_stopped():
+    assert run("""
+        import os, signal, time, psutil
+        from grader.workers import WorkerLost, run_in_workers
+        def work(n):
+            if n == 0:
+                os.kill(os.getpid(), signal.SIGKILL)
+            time.sleep(30)
+        start = time.monotonic()
+        try:
+            run_in_workers(work, [0, 1], jobs=2)
+        except WorkerLost as e:
+            left = [c for c in psutil.Process().children() if c.status() != psutil.STATUS_ZOMBIE]
+            print(e.task, e.how, time.monotonic() - start < 10, left)
+    """) == "0 killed by signal 9 (SIGKILL) True []"
+
+
+def test_a_process_with_threads_does_not_fork_workers():
+    assert run("""
+        import threading, time
+        from grader.workers import run_in_workers
+        threading.Thread(target=time.sleep, args=(1,), daemon=True).start()
+        try:
+            run_in_workers(abs, [1], jobs=1)
+        except RuntimeError as e:
+            print("refused")
+    """) == "refused"
