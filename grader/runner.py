@@ -173,7 +173,7 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
     so, several hand-ins at once). Whatever stops a grading, the command's
     session (harness/leftovers.py) leaves nothing behind.
     `aliases`: see Submission (intake.py finds them in a messy hand-in)."""
-    wanted = [ex for ex in (exercises or EXERCISE_SCRIPTS) if (CHECKS_DIR / f"test_{ex}.py").is_file()]
+    wanted = [ex for ex in (exercises or EXERCISE_SCRIPTS) if (CHECKS_DIR / f"{ex}.py").is_file()]
     jobs = min(jobs or (os.cpu_count() or 1) + 1, len(wanted))
     if jobs <= 1:
         results, facts = _grade_here(Path(submission_dir), wanted, aliases)
@@ -244,7 +244,7 @@ def _grade_here(submission_dir: Path, exercises: list[str],
         raise GraderBug(str(e)) from None
     collector = _Collector(GradingContext(submission), rubric)
     args = [
-        *[str(CHECKS_DIR / f"test_{ex}.py") for ex in exercises],
+        *[str(CHECKS_DIR / f"{ex}.py") for ex in exercises],  # one module per exercise
         "-c", str(CHECKS_DIR / "pytest.ini"),
         "--rootdir", str(CHECKS_DIR),
         "-p", "no:cacheprovider",

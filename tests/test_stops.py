@@ -134,3 +134,24 @@ def test_a_stopped_class_grading_leaves_nothing(index, small_class):
     left, problems = stop_at(["--batch", str(small_class / "hand-ins"), "--out", str(out), "--jobs", "2",
                               "--exercise", "chrono", "--exercise", "wine_bottles"], moment, how)
     assert left == [] and not problems, (f"stopped at {moment:.1f} s with {name(how)}", left, problems)
+
+
+def test_removing_a_folder_never_changes_the_rights_of_the_folder_holding_it(tmp_path):
+    """The sweep removes /tmp/tp-grader-... folders: /tmp itself must keep its
+    rights, also when the folder is already gone (removed by its own cleanup
+    meanwhile) or holds a folder a student program locked (chmod 000)."""
+    import stat
+    from grader.harness.leftovers import remove_folder
+
+    holder = tmp_path / "tmp"
+    holder.mkdir()
+    os.chmod(holder, 0o1777)
+    folder = holder / "tp-grader-x"
+    (folder / "locked" / "deep").mkdir(parents=True)
+    (folder / "locked" / "deep" / "file").write_text("x")
+    os.chmod(folder / "locked", 0)
+    remove_folder(folder)
+    assert not folder.exists()
+    remove_folder(folder)  # gone already
+    remove_folder(holder / "never-was")
+    assert stat.S_IMODE(holder.stat().st_mode) == 0o1777

@@ -1,4 +1,4 @@
-"""III.2 wine bottles: the scenarios that test_wine_bottles.py's checks judge,
+"""III.2 wine bottles: the scenarios that wine_bottles.py's checks judge,
 the student's server and client run as a pair.
 
 Each scenario (SCENARIOS) runs once per grading, in a thread of its own, and

@@ -4,7 +4,8 @@ starts student code. The modules: scripts (why a script cannot run), users
 (the sandbox's user, interpreter and limits), processes (finding, stopping and
 reaping them; the fork-bomb watchdog; incidents), procfs (what /proc tells of
 a process), output (reading what a program prints), sandbox (Sandbox,
-LiveProcess, RunResult). The names other code uses are re-exported here."""
+LiveProcess, RunResult), leftovers (a command's session: nothing it started
+outlives it, whatever stops it). The names other code uses are re-exported here."""
 from .output import DEFAULT_OUTPUT_CAP, EXIT_GRACE
 from .processes import RUN_MARKER, become_subreaper, kill_all, note_incident, take_incidents
 from .procfs import (caught_signals, is_alive, pipes_of, process_cmdline, wait_for_handlers, wait_idle,

@@ -72,7 +72,9 @@ def stop_signal() -> int:
 
 @contextmanager
 def command_session() -> Iterator[str]:
-    """Run a command in a session of its own (see the module's text)."""
+    """Run a command in a session of its own (see the module's text). For
+    the command's own process only: the sweep kills every descendant of the
+    process, whoever started it."""
     parent = os.environ.get(SESSION_VARIABLE)
     own = (parent or "") + "g" + secrets.token_hex(4) + "-"
     os.environ[SESSION_VARIABLE] = own
@@ -182,12 +184,19 @@ def _reap_children() -> None:
 
 
 def remove_folder(folder: Path) -> None:
-    """rmtree, even where a student program took the rights away (chmod 000)."""
-    def grant_and_retry(function, path, _exc):
+    """rmtree, even where a student program took the rights away (chmod 000
+    on a folder of its own). Rights are given back inside `folder` only,
+    never to the folder that holds it (/tmp)."""
+    folder = Path(folder)
+
+    def grant_and_retry(function, path, exc_info):
+        if isinstance(exc_info[1], FileNotFoundError):
+            return  # gone already (a cleanup of its own got there first)
         try:
-            os.chmod(os.path.dirname(path), 0o700)
-            if os.path.isdir(path) and not os.path.islink(path):
-                os.chmod(path, 0o700)
+            for p in (Path(path).parent, Path(path)):
+                if p != folder.parent and (p == folder or folder in p.parents) and p.is_dir() \
+                        and not p.is_symlink():
+                    os.chmod(p, 0o700)
             function(path)
         except OSError:
             pass
