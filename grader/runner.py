@@ -188,7 +188,7 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
         language = current_language()
         try:
             parts = run_in_workers(lambda ex: _grade_here(Path(submission_dir), [ex], aliases), ordered, jobs,
-                                   setup=lambda: set_language(language))
+                                   setup=lambda: set_language(language), time_limit=EXERCISE_TIME_LIMIT)
         except WorkerFailed as e:
             if isinstance(e.error, Exception):
                 raise e.error from None
@@ -203,6 +203,12 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
     results.sort(key=lambda r: order.get(r.exercise, len(order)))  # stable: keeps check order
     return results, notes(facts)
 
+
+# A worker that gives no result in this time is stuck (seen once: a program
+# forked from a thread, stuck on a lock before its exec): stopped and said, so
+# that grade.sh never waits for ever. Each check has its own limits first (a
+# program 5 s, a check 60 s): a whole exercise of hanging programs takes 5 min.
+EXERCISE_TIME_LIMIT = 10 * 60
 
 # Rough wall time of each exercise's checks on the reference (bench/bench.py),
 # to start the longest first.

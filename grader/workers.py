@@ -16,9 +16,10 @@ import pickle
 import select
 import signal
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from .harness import become_subreaper
 
@@ -49,14 +50,16 @@ class _Worker:
     fd: int
     task: Any
     chunks: list = field(default_factory=list)
+    deadline: Optional[float] = None
 
 
 def run_in_workers(work: Callable[[Any], Any], tasks: Sequence[Any], jobs: int,
-                   setup: Callable[[], None] = lambda: None) -> list[Any]:
+                   setup: Callable[[], None] = lambda: None, time_limit: Optional[float] = None) -> list[Any]:
     """[work(task) for task in tasks], `jobs` tasks at a time, each in a worker
     process of its own (`setup()` runs first in it). Raises the first task's
-    exception as WorkerFailed, WorkerLost for a worker that died; on any way
-    out but success, the workers still running are killed."""
+    exception as WorkerFailed, WorkerLost for a worker that died or gave no
+    result within `time_limit` seconds (then killed); on any way out but
+    success, the workers still running are killed."""
     if threading.active_count() > 1:
         raise RuntimeError("run_in_workers: the process has threads, it cannot fork safely")
     results: dict[int, Any] = {}
@@ -68,8 +71,15 @@ def run_in_workers(work: Callable[[Any], Any], tasks: Sequence[Any], jobs: int,
                 index, task = waiting.pop(0)
                 worker = _start(work, task, setup)
                 worker.task = (index, task)
+                worker.deadline = None if time_limit is None else time.monotonic() + time_limit
                 running[worker.fd] = worker
-            ready, _, _ = select.select(list(running), [], [])
+            deadlines = [w.deadline for w in running.values() if w.deadline is not None]
+            wait = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            ready, _, _ = select.select(list(running), [], [], wait)
+            for fd, worker in list(running.items()):
+                if fd not in ready and worker.deadline is not None and time.monotonic() >= worker.deadline:
+                    # stuck (a program or a lock that never lets go): said, not waited for
+                    raise WorkerLost(worker.task[1], f"no result after {time_limit:.0f} s")
             for fd in ready:
                 worker = running[fd]
                 data = os.read(fd, 1 << 20)

@@ -68,3 +68,16 @@ def test_a_process_with_threads_does_not_fork_workers():
         except RuntimeError as e:
             print("refused")
     """) == "refused"
+
+
+def test_a_stuck_worker_is_stopped_at_its_time_limit():
+    assert run("""
+        import time, psutil
+        from grader.workers import WorkerLost, run_in_workers
+        start = time.monotonic()
+        try:
+            run_in_workers(lambda n: time.sleep(60 if n else 0), [0, 1], jobs=2, time_limit=1)
+        except WorkerLost as e:
+            left = [c for c in psutil.Process().children() if c.status() != psutil.STATUS_ZOMBIE]
+            print(e.task, e.how, round(time.monotonic() - start) < 5, left)
+    """) == "1 no result after 1 s True []"
