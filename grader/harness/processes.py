@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Optional, Sequence
 import psutil
 
 from ..i18n import _
-from .procfs import _pids_owned_by, _processes_of
+from .procfs import _pids_owned_by, _processes_of, children_of, descendants_of
 from .users import NPROC_LIMIT
 
 if TYPE_CHECKING:
@@ -144,12 +144,11 @@ def kill_all(token: str, roots: Sequence[int] = (), uid: Optional[int] = None) -
         if uid is not None:
             procs.update({p.pid: p for p in _processes_of(uid)})
         for root in roots:
-            try:
-                r = psutil.Process(root)
-                for p in [r] + r.children(recursive=True):
-                    procs[p.pid] = p
-            except psutil.Error:
-                pass
+            for pid in [root, *descendants_of(root)]:
+                try:
+                    procs[pid] = psutil.Process(pid)
+                except psutil.Error:
+                    pass
         if uid is None:  # with a uid of its own, the uid finds them all
             for p in _marked_processes(token):
                 procs[p.pid] = p
@@ -192,16 +191,18 @@ def _reap_orphans(exclude: set[int]) -> None:
     The roots are left to the code that waits for their exit status."""
     with _roots_lock:
         exclude = exclude | _open_roots
-        try:
-            children = psutil.Process().children()
-        except psutil.Error:
-            return
-        for c in children:
-            try:
-                if c.pid not in exclude and c.status() == psutil.STATUS_ZOMBIE:
-                    _reap(c.pid)
-            except psutil.Error:
-                pass
+        for pid in children_of(os.getpid()):
+            if pid not in exclude and _is_zombie(pid):
+                _reap(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2:stat.rfind(b")") + 3] == b"Z"  # the state follows "(comm) "
 
 
 def _is_running(p: psutil.Process) -> bool:

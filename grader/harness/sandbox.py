@@ -43,7 +43,7 @@ from .leftovers import remove_folder, session, temp_folder_prefix
 from .output import DEFAULT_OUTPUT_CAP, EXIT_GRACE, _OutputReader
 from .processes import (RUN_MARKER, _is_running, _marked_processes, _open_roots, _roots_lock, kill_all,
                         note_incident)
-from .procfs import _processes_of, is_alive, process_cmdline
+from .procfs import _processes_of, children_of, descendants_of, is_alive, process_cmdline
 from .scripts import MissingScript, UnreadableScript, compile_error
 from .users import (INJECT_DIR, STUDENT_PYTHON, _child_setup, _ignored_signals, _new_sandbox_user,
                     _precompile_inject, real_time)
@@ -550,10 +550,12 @@ class LiveProcess:
 
     def children(self) -> list[psutil.Process]:
         """The program's living child processes (zombies left out)."""
-        try:
-            kids = psutil.Process(self.child.pid).children()
-        except psutil.Error:
-            return []
+        kids = []
+        for pid in children_of(self.child.pid):
+            try:
+                kids.append(psutil.Process(pid))
+            except psutil.Error:
+                continue
         return [k for k in kids if _is_running(k)]
 
     def is_alive(self) -> bool:
@@ -566,12 +568,17 @@ class LiveProcess:
         """The program's pid and those of its living descendants. The program
         itself, once ended, is left for pexpect to reap: reaped here, its exit
         status would be lost, and with it what pexpect had just read."""
-        try:
-            root = psutil.Process(self.child.pid)
-            kids = [p.pid for p in root.children(recursive=True) if _is_running(p)]
-        except psutil.Error:
+        root = self.child.pid
+        if not os.path.exists(f"/proc/{root}"):
             return []
-        return ([root.pid] if is_alive(root.pid) else []) + kids
+        kids = []
+        for pid in descendants_of(root):
+            try:
+                if _is_running(psutil.Process(pid)):
+                    kids.append(pid)
+            except psutil.Error:
+                continue
+        return ([root] if is_alive(root) else []) + kids
 
     def send_signal(self, sig: int):
         try:
