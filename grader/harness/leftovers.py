@@ -29,7 +29,7 @@ from typing import Iterator, Optional
 
 import psutil
 
-from .processes import RUN_MARKER, become_subreaper
+from .processes import _is_running, _marked_processes, become_subreaper
 from .procfs import _processes_of
 
 SESSION_VARIABLE = "TPGRADER_SESSION"
@@ -150,25 +150,9 @@ def _session_processes(prefix: str, uids: set[int]) -> list[psutil.Process]:
     for uid in uids:
         found.update({p.pid: p for p in _processes_of(uid)})
     if prefix:
-        needle = f"\0{RUN_MARKER}={prefix}".encode()
-        for p in psutil.process_iter():
-            if p.pid in found or p.pid == me:
-                continue
-            try:
-                with open(f"/proc/{p.pid}/environ", "rb") as f:
-                    if needle in b"\0" + f.read():
-                        found[p.pid] = p
-            except OSError:  # another user's (not root), or gone
-                continue
+        found.update({p.pid: p for p in _marked_processes(prefix, prefix=True, any_owner=True)})
     found.pop(me, None)
-    return [p for p in found.values() if _living(p)]
-
-
-def _living(p: psutil.Process) -> bool:
-    try:
-        return p.status() != psutil.STATUS_ZOMBIE
-    except psutil.Error:
-        return False
+    return [p for p in found.values() if _is_running(p)]
 
 
 def _reap_children() -> None:

@@ -113,12 +113,15 @@ def _stop_user(uid: int) -> None:
 # Finding and killing every process a sandbox started
 
 
-def _marked_processes(token: str) -> list[psutil.Process]:
-    """The processes whose environment carries the sandbox's marker. Only our
-    own uid's are read: a sandbox with a uid of its own is found by its uid."""
-    needle = f"\0{RUN_MARKER}={token}\0".encode()
+def _marked_processes(token: str, *, prefix: bool = False, any_owner: bool = False) -> list[psutil.Process]:
+    """The processes whose environment carries the sandbox's marker (`prefix`:
+    a marker that starts with `token`, a session's). Only our own uid's are
+    read, since a sandbox with a uid of its own is found by its uid, unless
+    `any_owner` (the session's sweep: every environment we may read)."""
+    needle = f"\0{RUN_MARKER}={token}".encode() + (b"" if prefix else b"\0")
     found = []
-    for pid in _pids_owned_by(os.geteuid()):
+    pids = [int(e) for e in os.listdir("/proc") if e.isdigit()] if any_owner else _pids_owned_by(os.geteuid())
+    for pid in pids:
         try:
             with open(f"/proc/{pid}/environ", "rb") as f:
                 if needle in b"\0" + f.read() + b"\0":
