@@ -152,32 +152,38 @@ def main() -> int:
 
 
 def per_check(submissions: list[Path], runs: int, jobs: Optional[int]) -> int:
-    """Each check's wall and CPU time (the grader's and its programs'), median
-    of `runs` gradings of each submission, the costliest first; what no check
-    accounts for (starting Python, pytest, the workers) is the last line."""
+    """Each check's wall and CPU time, median of `runs` gradings of each
+    submission, the costliest first. Its CPU is the grader's (the worker's
+    threads) plus its programs' (each with its fork and set-up before exec,
+    and the sandboxes' namespace holders): the "programs" column. What no
+    check accounts for (starting Python, pytest, the workers) is the last line."""
     with tempfile.TemporaryDirectory(prefix="tp-grader-bench-") as tmp:
         report = Path(tmp) / "r.json"
         for sub in submissions:
-            per: dict[tuple[str, str], list[tuple[float, float]]] = {}
+            per: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
             whole = []
             for _ in range(runs):
                 whole.append(measure(grade_command(sub, [], jobs, report), timing=True))
                 for t in json.loads(report.read_text())["timing"]:
-                    per.setdefault((t["exercise"], t["check"]), []).append((t["wall"], t["cpu"]))
-            rows = sorted(((ex, key, statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
+                    per.setdefault((t["exercise"], t["check"]), []).append(
+                        (t["wall"], t["cpu"], t["cpu_programs"]))
+            rows = sorted(((ex, key, *(statistics.median(m[i] for m in v) for i in range(3)))
                            for (ex, key), v in per.items()), key=lambda r: -r[3])
             total_cpu = statistics.median(w["cpu"] for w in whole)
             print(f"{sub} (median of {runs}): {statistics.median(w['wall'] for w in whole):.2f} s wall, "
                   f"{total_cpu:.2f} s CPU")
-            print(f"  {'exercise':<20} {'check':<34} {'wall s':>7} {'cpu s':>7}")
-            for ex, key, wall, cpu in rows:
-                print(f"  {ex:<20} {key:<34} {wall:7.2f} {cpu:7.2f}")
+            print(f"  {'exercise':<20} {'check':<34} {'wall s':>7} {'cpu s':>7} {'programs':>8}")
+            for ex, key, wall, cpu, programs in rows:
+                print(f"  {ex:<20} {key:<34} {wall:7.2f} {cpu:7.2f} {programs:8.2f}")
             by_exercise: dict[str, float] = {}
-            for ex, _key, _wall, cpu in rows:
+            for ex, _key, _wall, cpu, _programs in rows:
                 by_exercise[ex] = by_exercise.get(ex, 0.0) + cpu
             print("  by exercise: " + ", ".join(f"{ex} {cpu:.2f}" for ex, cpu in
                                                sorted(by_exercise.items(), key=lambda e: -e[1])))
-            print(f"  outside the checks (Python, pytest, workers): {total_cpu - sum(r[3] for r in rows):.2f} s CPU")
+            in_checks, programs = sum(r[3] for r in rows), sum(r[4] for r in rows)
+            print(f"  in the checks: {in_checks:.2f} s CPU, of which the grader {in_checks - programs:.2f}, "
+                  f"its programs {programs:.2f}")
+            print(f"  outside the checks (Python, pytest, workers): {total_cpu - in_checks:.2f} s CPU")
     return 0
 
 

@@ -240,7 +240,7 @@ def json_report(results: list[CheckResult], duration: float, notes: Sequence[str
             for key, g in shared_causes(results).items()
         ],
         **({"timing": [{"exercise": r.exercise, "check": r.key, "wall": round(r.duration, 3),
-                        "cpu": round(r.cpu, 3)} for r in results]}
+                        "cpu": round(r.cpu, 3), "cpu_programs": round(r.cpu_programs, 3)} for r in results]}
            if os.environ.get("TPGRADER_TIMING") else {}),  # bench/bench.py --per-check
     }
 

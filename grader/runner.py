@@ -46,6 +46,7 @@ class CheckResult:
     feedback: Optional[Feedback] = None
     duration: float = 0.0  # wall seconds, setup and teardown included
     cpu: float = 0.0  # CPU seconds of the grader and of the programs it ran meanwhile
+    cpu_programs: float = 0.0  # the programs' share of `cpu`
 
     @property
     def score(self) -> float:
@@ -126,7 +127,7 @@ class _Collector:
             self.errors.append(f"cannot load {report.nodeid}: {report.longreprtext.strip().splitlines()[-1:]}")
 
     def pytest_runtest_logstart(self, nodeid, location):
-        self._started[nodeid] = (time.monotonic(), cpu_seconds())
+        self._started[nodeid] = (time.monotonic(), *cpu_seconds())
         take_incidents()  # what happened before this check is not its story
 
     @pytest.hookimpl(hookwrapper=True)
@@ -147,16 +148,21 @@ class _Collector:
                 result.feedback = replace(result.feedback,
                                           summary=" ".join([*incidents, result.feedback.summary]))
         if call.when == "teardown" and item.nodeid in self._started:
-            wall, cpu = self._started[item.nodeid]
-            result.duration, result.cpu = time.monotonic() - wall, cpu_seconds() - cpu
+            wall, own, programs = self._started[item.nodeid]
+            own_now, programs_now = cpu_seconds()
+            result.duration = time.monotonic() - wall
+            result.cpu_programs = programs_now - programs
+            result.cpu = own_now - own + result.cpu_programs
 
 
-def cpu_seconds() -> float:
-    """CPU used so far by this process (all its threads) and by the programs
-    it has waited for. A check's share is the difference: what a module's
-    shared setup costs (the wine scenarios) counts in its first check."""
+def cpu_seconds() -> tuple[float, float]:
+    """CPU used so far by this process (all its threads), and by the processes
+    it has waited for: the programs, with the start of each (the fork from the
+    grader, its set-up before exec) and the sandboxes' namespace holders. A
+    check's share is the difference: what a module's shared setup costs (the
+    wine scenarios) counts in its first check."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def grade(submission_dir: Path, exercises: Optional[list[str]] = None,

@@ -56,6 +56,18 @@ def test_json_report_has_the_agreed_names(tmp_path):
     json.dumps(report)
 
 
+def test_timing_splits_each_checks_cpu_between_the_grader_and_its_programs():
+    """bench/bench.py --per-check reads this; off unless TPGRADER_TIMING is set."""
+    _, report = grade_dir(ROOT / "reference", "--exercise", "joueurs_par_nation", env={"TPGRADER_TIMING": "1"})
+    timing = {t["check"]: t for t in report["timing"]}
+    assert len(timing) == len(report["tests"])
+    for t in timing.values():
+        assert 0 <= t["cpu_programs"] <= t["cpu"] and t["wall"] > 0
+    assert timing["launch"]["cpu_programs"] > 0  # it ran the student's program
+    _, report = grade_dir(ROOT / "reference", "--exercise", "joueurs_par_nation")
+    assert "timing" not in report
+
+
 def test_report_is_french_by_default(tmp_path):
     (tmp_path / "empty").mkdir()
     p = run_cli(str(tmp_path / "empty"), "--exercise", "joueurs_par_nation")
