@@ -87,6 +87,10 @@ def main(argv=None) -> int:
         return _error(_("--jobs must be 1 or more"), 2)
     if args.gradescope_bundle:
         from .gradescope import write_bundle
+        from .paths import is_checkout
+        if not is_checkout():  # the bundle carries grade.sh and the source tree
+            return _error(_("the Gradescope bundle is made from a copy of tp-grader's source (git clone), "
+                            "not from an installed tp-grader"), 2)
         try:
             write_bundle(Path(args.gradescope_bundle))
         except OSError as e:

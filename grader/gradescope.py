@@ -14,7 +14,8 @@ from pathlib import Path
 from .paths import PROJECT_DIR
 
 # What the grader needs at run time (not its tests, nor the reference solutions).
-BUNDLED = ["grade.sh", "pyproject.toml", "README.md", "scripts", "grader", "fixtures"]
+# (grader/ carries its data files, the fixture among them: see paths.py)
+BUNDLED = ["grade.sh", "pyproject.toml", "README.md", "scripts", "grader"]
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope: build the image once. The grader installs itself into

@@ -12,17 +12,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def grade_dir(path: Path, *extra: str, lang: str = "en",
-              env: Optional[dict] = None) -> tuple[subprocess.CompletedProcess, dict]:
+def grade_dir(path: Path, *extra: str, lang: str = "en", env: Optional[dict] = None,
+              command: Optional[list[str]] = None, cwd: Path = ROOT) -> tuple[subprocess.CompletedProcess, dict]:
     """Grade a folder through the command line, as a student would; returns
     the finished process and the JSON report. Asserts that no process started
-    by the grading survives it."""
+    by the grading survives it. `command`: the grader's command (default:
+    this checkout's `python -m grader`)."""
     session = f"test{uuid.uuid4().hex[:8]}-"
     with tempfile.TemporaryDirectory(prefix="tp-grader-test-") as tmp:
         out = Path(tmp) / "report.json"
-        proc = subprocess.run([sys.executable, "-m", "grader", str(path), "--json", str(out),
+        proc = subprocess.run([*(command or [sys.executable, "-m", "grader"]), str(path), "--json", str(out),
                                "--lang", lang, *extra],
-                              cwd=ROOT, capture_output=True, text=True, timeout=600,
+                              cwd=cwd, capture_output=True, text=True, timeout=600,
                               env={**os.environ, **(env or {}), "TPGRADER_SESSION": session})
         report = json.loads(out.read_text()) if out.exists() else None
     assert marked_processes(session) == []

@@ -36,7 +36,7 @@ import psutil
 
 from ..i18n import _
 from ..isolation import confine
-from ..paths import PROJECT_DIR
+from ..paths import GRADER_FILES
 from ..submission import Submission
 from . import processes
 from .leftovers import remove_folder, session, temp_folder_prefix
@@ -131,7 +131,7 @@ class Sandbox:
             # hidden from student programs: the grader (reference solutions,
             # tests), the original hand-in (they work on this copy), and what
             # TPGRADER_HIDE names (a class grading: the other hand-ins, the results)
-            hidden = {PROJECT_DIR, submission.root, *(p.parent for p in submission.aliases.values()),
+            hidden = {GRADER_FILES, submission.root, *(p.parent for p in submission.aliases.values()),
                       *(Path(p) for p in os.environ.get("TPGRADER_HIDE", "").split(os.pathsep) if p)}
             self.confinement = confine(self._tmp, sorted(hidden), network)
             self._preexec = functools.partial(_child_setup, self.confinement, str(self.path), self.user,

@@ -1,0 +1,36 @@
+"""`pip install .` (not editable) gives a `tp-grader` command that works from
+any folder: every file the grader reads is in the package."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, grade_dir
+
+# not needed to build the package, and slow to copy
+LEFT_OUT = shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__", "tests")
+
+
+def test_an_installed_wheel_grades_the_reference_from_another_folder(tmp_path):
+    source = tmp_path / "source"  # pip builds in the tree it installs: not in the checkout
+    shutil.copytree(ROOT, source, ignore=LEFT_OUT, symlinks=True)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    install = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
+                              "--disable-pip-version-check", str(source)],
+                             capture_output=True, text=True, timeout=600)
+    assert install.returncode == 0, install.stderr[-2000:]
+    shutil.rmtree(source)  # the installed grader must not lean on its source
+
+    package = Path(subprocess.run([str(venv / "bin" / "python"), "-c", "import grader, os; "
+                                   "print(os.path.dirname(grader.__file__))"],
+                                  capture_output=True, text=True, check=True, cwd=tmp_path).stdout.strip())
+    assert package.is_relative_to(venv)
+    assert (package / "fixtures" / "foot_2020.txt").read_bytes() == (ROOT / "fixtures" / "foot_2020.txt").read_bytes()
+    assert not list(package.parent.glob("reference")) and not list(package.rglob("wine_bottles_server.py"))
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    proc, report = grade_dir(ROOT / "reference", command=[str(venv / "bin" / "tp-grader")], cwd=elsewhere)
+    assert proc.returncode == 0, proc.stderr
+    assert report["score"] == report["max_score"] > 0, [t["name"] for t in report["tests"] if t["status"] != "passed"]
