@@ -26,17 +26,26 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 
-def grade(path: Path, exercises: list[str]) -> tuple[dict[str, str], float]:
+# the verdict of a grading that gave no report (the grader's exit status and
+# its error): a change of verdict like any other, and the soak goes on
+NO_REPORT = "(no report)"
+
+
+def grade(path: Path, exercises: list[str]) -> tuple[dict[str, tuple[str, str]], float]:
     with tempfile.TemporaryDirectory(prefix="tp-grader-soak-") as tmp:
         out = Path(tmp) / "r.json"
         args = [sys.executable, "-m", "grader", str(path), "--json", str(out), "--lang", "en"]
         for ex in exercises:
             args += ["--exercise", ex]
         start = time.monotonic()
-        subprocess.run(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        proc = subprocess.run(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              errors="replace")
         took = time.monotonic() - start
+        if proc.returncode != 0 or not out.is_file():
+            return {NO_REPORT: (f"exit status {proc.returncode}", proc.stderr[-4000:])}, took
         report = json.loads(out.read_text())
-    return {f"{t['exercise']}.{t['check']}": (t["status"], t.get("output", "")) for t in report["tests"]}, took
+    verdicts = {f"{t['exercise']}.{t['check']}": (t["status"], t.get("output", "")) for t in report["tests"]}
+    return {NO_REPORT: ("graded", ""), **verdicts}, took
 
 
 def main() -> int:
@@ -83,8 +92,11 @@ def main() -> int:
                     for check, (status, output) in verdicts.items():
                         seen[name][check].add(status)
                         counts[name][check][status] += 1
-                        if status != "passed":
+                        if status not in ("passed", "graded"):
                             said[name][check] = output
+                        if check == NO_REPORT and status != "graded":  # said at once: it may explain others
+                            print(f"{name}: no report, {status}:\n    " + output.replace("\n", "\n    "),
+                                  file=sys.stderr, flush=True)
                 flaky_so_far = sorted(f"{n} {c}" for n in seen for c, st in seen[n].items() if len(st) > 1)
                 print(f"run {run}/{args.runs} done; changed so far: {flaky_so_far or 'none'}",
                       file=sys.stderr, flush=True)
