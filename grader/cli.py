@@ -1,6 +1,8 @@
 """./grade.sh DIR [--json FILE] [--lang fr|en] [--exercise KEY ...] [--details]
    ./grade.sh --batch SUBMISSIONS --out RESULTS [--jobs N] [--force] [--worksheet grades.csv]
    ./grade.sh --gradescope-bundle OUT.zip
+   ./grade.sh --vpl-bundle DIR [--vpl-python 3.11]
+   ./grade.sh --github-classroom DIR
 
 Exit status: 0 whenever grading ran (whatever the score); 2 for a bad
 command line or a folder that cannot be graded; 3 if the grader itself broke;
@@ -17,6 +19,11 @@ from pathlib import Path
 
 from . import i18n
 from .i18n import _
+
+_STARTED = time.monotonic()  # --time-limit counts from the command's start
+# --time-limit: the time kept for stopping the grading's programs and removing
+# their folders once the limit has come (the sweep takes well under a second)
+CLEAN_UP_SECONDS = 1.5
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--details", action="store_true",
                    help=_("show every failed check in full, also those whose cause is told once "
                           "for several checks"))
+    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                   help=_("stop the grading after SECONDS: the exercises not graded by then get 0, "
+                          "and the report says so"))
     batch = p.add_argument_group(_("instructors"))
     batch.add_argument("--batch", metavar="SUBMISSIONS",
                        help=_("grade a whole class: a folder of hand-ins, or Moodle's \"Download all "
@@ -51,6 +61,18 @@ def _parser() -> argparse.ArgumentParser:
                        help=_("with --batch: Moodle's offline grading worksheet, to fill in"))
     batch.add_argument("--gradescope-bundle", metavar="ZIP",
                        help=_("write the Gradescope autograder zip (setup.sh, run_autograder)"))
+    batch.add_argument("--vpl-bundle", metavar="DIR",
+                       help=_("write the execution files of a Moodle VPL activity into DIR "
+                              "(vpl_evaluate.sh and the grader's archive)"))
+    batch.add_argument("--vpl-python", metavar="X.Y",
+                       help=_("with --vpl-bundle: the Python version of the VPL server (default: this one)"))
+    batch.add_argument("--github-classroom", metavar="DIR",
+                       help=_("write GitHub Classroom's autograding into DIR, a checkout of the "
+                              "assignment's template repository: .github/workflows/classroom.yml and "
+                              "the grader it installs, .github/tp-grader.zip"))
+    batch.add_argument("--vpl", action="store_true",
+                       help=_("print the report as VPL reads it (Grade :=>>, comments), scaled to "
+                              "VPL_GRADEMIN..VPL_GRADEMAX (the VPL bundle uses it)"))
     return p
 
 
@@ -99,6 +121,34 @@ def main(argv=None) -> int:
         print(_("Gradescope autograder written to {file}").format(file=args.gradescope_bundle))
         return 0
 
+    if args.vpl_bundle:
+        from .vpl import BundleError, write_bundle
+        try:
+            written = write_bundle(Path(args.vpl_bundle), args.vpl_python)
+        except (OSError, BundleError) as e:
+            return _error(_("cannot write the VPL bundle into {folder}: {reason}").format(
+                folder=args.vpl_bundle, reason=getattr(e, "strerror", None) or e), 2)
+        print(_("VPL execution files written: {files}").format(files=", ".join(str(f) for f in written)))
+        return 0
+    if args.github_classroom:
+        from .github_classroom import write_workflow
+        from .paths import is_checkout
+        from .rubric import RubricError
+        if not is_checkout():  # the workflow installs a copy of the source tree
+            return _error(_("the GitHub Classroom workflow is made from a copy of tp-grader's source "
+                            "(git clone), not from an installed tp-grader"), 2)
+        try:
+            written = write_workflow(Path(args.github_classroom), lang=args.lang or i18n.DEFAULT_LANGUAGE)
+        except (OSError, ValueError, RubricError) as e:
+            return _error(_("cannot write the GitHub Classroom workflow into {folder}: {reason}").format(
+                folder=args.github_classroom, reason=getattr(e, "strerror", None) or e), 2)
+        print(_("GitHub Classroom workflow written: {files}").format(files=", ".join(str(f) for f in written)))
+        print(_("Commit and push its .github/ folder; add no autograding test to the assignment in "
+                "GitHub Classroom."))
+        return 0
+    if args.time_limit is not None and args.time_limit <= 0:
+        return _error(_("--time-limit must be more than 0"), 2)
+
     from .harness.leftovers import command_session, stop_signal
     try:
         # whatever stops the grading (Ctrl-C, SIGTERM, a closed terminal),
@@ -131,8 +181,11 @@ def _grade_one(args) -> int:
         return _error(_("cannot grade {path}: {reason}").format(
             path=args.submission, reason=e), 2)
     start = time.monotonic()
+    # the time limit covers the clean-up after it too
+    until = None if args.time_limit is None else _STARTED + args.time_limit - CLEAN_UP_SECONDS
     try:
-        results, notes = grade(hand_in.root, args.exercise, jobs=args.jobs, aliases=hand_in.aliases)
+        results, notes = grade(hand_in.root, args.exercise, jobs=args.jobs, aliases=hand_in.aliases,
+                               until=until)
         notes = hand_in.notes + notes
     except GraderBug as e:
         return _error(_("the grader is broken, please tell your instructor: {error}").format(error=e), 3)
@@ -145,8 +198,12 @@ def _grade_one(args) -> int:
         hand_in.close()
     duration = time.monotonic() - start
     color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
-    sys.stdout.write(text_report(results, args.submission, duration, color=color, notes=notes,
-                                 details=args.details))
+    if args.vpl:
+        from .vpl import grade_range, vpl_report
+        sys.stdout.write(vpl_report(results, notes, *grade_range()))
+    else:
+        sys.stdout.write(text_report(results, args.submission, duration, color=color, notes=notes,
+                                     details=args.details))
     if args.json:
         try:
             write_json(Path(args.json), json_report(results, duration, notes))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import os
 import resource
+import tempfile
 import time
 from dataclasses import dataclass, replace
 from importlib import import_module
@@ -13,15 +14,17 @@ from pathlib import Path
 from typing import Optional
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from .feedback import Cause, CheckFailed, Feedback
+from .harness.leftovers import temp_folder_prefix
 from .harness import (LIMITS, NPROC_LIMIT, RUNS_AS_OTHER_USER, MissingScript, UnreadableScript,
                       real_time_stretch, take_incidents)
 from .i18n import _, current_language, set_language
 from .isolation import namespaces_unavailable, shared_network_reason
 from .rubric import RubricError, load_rubric
 from .submission import EXERCISE_SCRIPTS, Submission
-from .workers import WorkerFailed, WorkerLost, run_in_workers
+from .workers import NOT_DONE, WorkerFailed, WorkerLost, run_in_workers
 
 CHECKS_DIR = Path(__file__).parent / "checks"
 
@@ -167,7 +170,8 @@ def cpu_seconds() -> tuple[float, float]:
 
 def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
           jobs: Optional[int] = None,
-          aliases: Optional[dict[str, Path]] = None) -> tuple[list[CheckResult], list[str]]:
+          aliases: Optional[dict[str, Path]] = None,
+          until: Optional[float] = None) -> tuple[list[CheckResult], list[str]]:
     """Grade one submission: (results, notes). The results come in the order
     of CONTRACT.md's exercises, then of the checks in their file; the notes
     say how the grading ran where the reader should know (see `notes()`).
@@ -178,10 +182,12 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
     after the other, which costs the least CPU (--batch grades each hand-in
     so, several hand-ins at once). Whatever stops a grading, the command's
     session (harness/leftovers.py) leaves nothing behind.
-    `aliases`: see Submission (intake.py finds them in a messy hand-in)."""
+    `aliases`: see Submission (intake.py finds them in a messy hand-in).
+    `until` (a time.monotonic() value, --time-limit): the exercises not graded
+    by then get 0, each check saying why (see `not_graded`)."""
     wanted = [ex for ex in (exercises or EXERCISE_SCRIPTS) if (CHECKS_DIR / f"{ex}.py").is_file()]
     jobs = min(jobs or (os.cpu_count() or 1) + 1, len(wanted))
-    if jobs <= 1:
+    if jobs <= 1 and until is None:
         results, facts = _grade_here(Path(submission_dir), wanted, aliases)
     else:
         results, facts = [], {}
@@ -194,7 +200,8 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
         language = current_language()
         try:
             parts = run_in_workers(lambda ex: _grade_here(Path(submission_dir), [ex], aliases), ordered, jobs,
-                                   setup=lambda: set_language(language), time_limit=EXERCISE_TIME_LIMIT)
+                                   setup=lambda: set_language(language), time_limit=EXERCISE_TIME_LIMIT,
+                                   until=until)
         except WorkerFailed as e:
             if isinstance(e.error, Exception):
                 raise e.error from None
@@ -202,12 +209,37 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
         except WorkerLost as e:
             raise GraderBug(_("the process grading {exercise} was stopped ({how}): the grading could not "
                               "finish").format(exercise=e.task, how=e.how)) from None
-        for part, seen in parts:
+        for exercise, part in zip(ordered, parts):
+            if part is NOT_DONE:
+                results += not_graded(exercise)
+                continue
+            part, seen = part
             results += part
             facts.update({k: v for k, v in seen.items() if v})
     order = {ex: i for i, ex in enumerate(EXERCISE_SCRIPTS)}
     results.sort(key=lambda r: order.get(r.exercise, len(order)))  # stable: keeps check order
     return results, notes(facts)
+
+
+def not_graded(exercise: str) -> list[CheckResult]:
+    """The checks of an exercise the time limit left ungraded: failed, with
+    their points, each saying why (one cause for all of them)."""
+    summary = _("Not graded: the time given to the grading ran out before this exercise's turn "
+                "(or during it).")
+    hint = _("Programs that end only at their time limit (one waiting for input, or stuck in a loop) "
+             "make the grading long; if yours end at once, the platform gives the grader too little "
+             "time: tell your instructor.")
+    feedback = Feedback(summary, hint=hint, cause=Cause("time-limit", summary, hint))
+    rubric = load_rubric()
+    return [CheckResult(exercise, key, title, rubric.get(exercise, {}).get(key, 0.0), passed=False,
+                        feedback=feedback) for key, title in checks_of(exercise)]
+
+
+def checks_of(exercise: str) -> list[tuple[str, str]]:
+    """(key, untranslated title) of each check of `exercise`, in its module's order."""
+    module = import_module(f"grader.checks.{exercise}")
+    return [(m.kwargs["key"], m.kwargs["title"]) for fn in vars(module).values()
+            for m in getattr(fn, "pytestmark", []) if m.name == "check" and m.kwargs["exercise"] == exercise]
 
 
 # A worker that gives no result in this time is stuck (seen once: a program
@@ -220,6 +252,24 @@ EXERCISE_TIME_LIMIT = 10 * 60
 # to start the longest first.
 EXPECTED_SECONDS = {"chrono": 3.1, "wine_bottles": 2.6, "joueurs_nation": 2.1, "multiChrono": 1.4,
                     "joueurs_par_nation": 1.4, "bottles_of_beer2": 1.2}
+
+
+def _hypothesis_home(submission_dir: Path) -> Path:
+    """Where hypothesis keeps its caches (Unicode tables, the constants of the
+    checks' modules). Never its default, ./.hypothesis: the folder graded is
+    often the current one (VPL, `cd tp && grade.sh .`), and a student's
+    folder is no place for them (its copy in each sandbox raced with their
+    writes). The user's cache folder, else one of this session (swept)."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tp-grader" / "hypothesis"
+    graded = submission_dir.resolve()
+    if cache.resolve() != graded and graded not in cache.resolve().parents:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            if os.access(cache, os.W_OK):
+                return cache
+        except OSError:
+            pass
+    return Path(tempfile.mkdtemp(prefix=temp_folder_prefix("hypothesis-")))
 
 
 def notes(facts: dict[str, Optional[str]]) -> list[str]:
@@ -267,6 +317,7 @@ def _grade_here(submission_dir: Path, exercises: list[str],
         "--assert=plain",
     ]
     saved_cwd = os.getcwd()
+    set_hypothesis_home_dir(_hypothesis_home(Path(submission_dir)))
     try:
         gc.freeze()  # fewer pages written after each fork of a student program (copy on write)
         code = pytest.main(args, plugins=[collector])

@@ -21,7 +21,8 @@ EXERCISE_SCRIPTS = {
 
 # Folders that are never the student's work: not searched, not copied.
 JUNK_DIRS = {"__macosx", "__pycache__", ".git", ".svn", ".idea", ".vscode", "node_modules",
-             "venv", ".venv", ".ipynb_checkpoints"}
+             "venv", ".venv", ".ipynb_checkpoints", ".hypothesis", ".pytest_cache",
+             ".github"}  # GitHub Classroom's workflow and the grader's archive
 
 
 class SubmissionError(Exception):

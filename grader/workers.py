@@ -53,13 +53,20 @@ class _Worker:
     deadline: Optional[float] = None
 
 
+# The result of a task that had not finished (or started) when `until` came.
+NOT_DONE = type("NotDone", (), {"__repr__": lambda self: "NOT_DONE"})()
+
+
 def run_in_workers(work: Callable[[Any], Any], tasks: Sequence[Any], jobs: int,
-                   setup: Callable[[], None] = lambda: None, time_limit: Optional[float] = None) -> list[Any]:
+                   setup: Callable[[], None] = lambda: None, time_limit: Optional[float] = None,
+                   until: Optional[float] = None) -> list[Any]:
     """[work(task) for task in tasks], `jobs` tasks at a time, each in a worker
     process of its own (`setup()` runs first in it). Raises the first task's
     exception as WorkerFailed, WorkerLost for a worker that died or gave no
     result within `time_limit` seconds (then killed); on any way out but
-    success, the workers still running are killed."""
+    success, the workers still running are killed. `until` (a time.monotonic()
+    value): then the workers still running are killed, no task starts any
+    more, and the tasks not done get NOT_DONE as their result."""
     if threading.active_count() > 1:
         raise RuntimeError("run_in_workers: the process has threads, it cannot fork safely")
     results: dict[int, Any] = {}
@@ -67,13 +74,16 @@ def run_in_workers(work: Callable[[Any], Any], tasks: Sequence[Any], jobs: int,
     running: dict[int, _Worker] = {}  # by the read end of its pipe
     try:
         while waiting or running:
+            if until is not None and time.monotonic() >= until:
+                break  # the finally kills the workers still running
             while waiting and len(running) < jobs:
                 index, task = waiting.pop(0)
                 worker = _start(work, task, setup)
                 worker.task = (index, task)
                 worker.deadline = None if time_limit is None else time.monotonic() + time_limit
                 running[worker.fd] = worker
-            deadlines = [w.deadline for w in running.values() if w.deadline is not None]
+            deadlines = [w.deadline for w in running.values() if w.deadline is not None] + \
+                ([until] if until is not None else [])
             wait = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
             ready, _, _ = select.select(list(running), [], [], wait)
             for fd, worker in list(running.items()):
@@ -94,7 +104,7 @@ def run_in_workers(work: Callable[[Any], Any], tasks: Sequence[Any], jobs: int,
         for worker in running.values():  # stopped or failed: the others are not needed
             _kill(worker.pid)
             os.close(worker.fd)
-    return [results[i] for i in range(len(tasks))]
+    return [results.get(i, NOT_DONE) for i in range(len(tasks))]
 
 
 def _start(work: Callable[[Any], Any], task: Any, setup: Callable[[], None]) -> _Worker:

@@ -261,7 +261,10 @@ def test_gradescope_bundle_grades_a_submission(tmp_path):
         if mode:
             os.chmod(root / "source" / info.filename, mode)
     shutil.copytree(ROOT / "reference", root / "submission")
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "TPGRADER_VENV": str(ROOT / ".venv"),
+    # the bundle builds its own virtual environment, as on Gradescope (pointed
+    # at the checkout's .venv, it rebuilt it from the bundle whenever
+    # pyproject.toml had changed since .venv was made)
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "TPGRADER_VENV": str(tmp_path / "venv"),
            "TPGRADER_SESSION": "testgradescope-"}
     subprocess.run(["bash", str(root / "source" / "run_autograder"), ], env=env, timeout=600, check=True)
     results = json.loads((root / "results" / "results.json").read_text())

@@ -1,5 +1,6 @@
 """The command line, the rubric, the translations, the fixture."""
 import json
+import shutil
 import subprocess
 import sys
 
@@ -66,6 +67,19 @@ def test_timing_splits_each_checks_cpu_between_the_grader_and_its_programs():
     assert timing["launch"]["cpu_programs"] > 0  # it ran the student's program
     _, report = grade_dir(ROOT / "reference", "--exercise", "joueurs_par_nation")
     assert "timing" not in report
+
+
+def test_grading_the_current_folder_leaves_no_cache_in_it(tmp_path):
+    """VPL and `cd tp && grade.sh .` grade the current folder: hypothesis's
+    cache (./.hypothesis by default) was written into it while the sandboxes
+    copied it, and a check failed on the race."""
+    folder = tmp_path / "tp"
+    shutil.copytree(ROOT / "reference", folder)
+    proc, report = grade_dir(folder, "--exercise", "joueurs_par_nation", cwd=folder)
+    assert proc.returncode == 0, proc.stderr
+    assert report["score"] == report["max_score"], [t["output"] for t in report["tests"] if t["status"] != "passed"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in (ROOT / "reference").iterdir()
+                                                              if p.name != "__pycache__")
 
 
 def test_report_is_french_by_default(tmp_path):

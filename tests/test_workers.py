@@ -81,3 +81,22 @@ def test_a_stuck_worker_is_stopped_at_its_time_limit():
             left = [c for c in psutil.Process().children() if c.status() != psutil.STATUS_ZOMBIE]
             print(e.task, e.how, round(time.monotonic() - start) < 5, left)
     """) == "1 no result after 1 s True []"
+
+
+def test_at_until_the_running_workers_stop_and_the_tasks_not_done_say_so():
+    assert run("""
+        import os, time
+        from grader.workers import NOT_DONE, run_in_workers
+        def work(n):
+            time.sleep(0.1 if n == 0 else 30)
+            return n
+        start = time.monotonic()
+        results = run_in_workers(work, [0, 1, 2, 3], jobs=2, until=start + 1.5)
+        took = time.monotonic() - start
+        try:
+            os.waitpid(-1, os.WNOHANG)
+            left = "a worker is left"
+        except ChildProcessError:
+            left = "none left"
+        print([r if r is not NOT_DONE else "-" for r in results], 1.4 < took < 3, left)
+    """) == "[0, '-', '-', '-'] True none left"

@@ -1,0 +1,185 @@
+"""Moodle VPL (Virtual Programming Lab): ./grade.sh --vpl-bundle DIR.
+
+VPL's protocol (jcrodriguez-dis/moodle-mod_vpl, jail/default_scripts/
+default_evaluate.sh and common_script.sh): the activity's execution files are
+copied beside the submitted files; VPL runs `vpl_evaluate.sh` there, which
+loads `vpl_environment.sh` (`. common_script.sh`: VPL_GRADEMIN, VPL_GRADEMAX,
+VPL_MAXTIME...) and must leave an executable `vpl_execution`. VPL then runs
+`vpl_execution` and reads its output: the last line starting with
+`Grade :=>>` is the proposed grade; comments are blocks between a line `<|--`
+and a line `--|>`, in which a line starting with `-` is a title.
+
+The bundle is two execution files: `vpl_evaluate.sh`, and
+`tp-grader-vpl.zip`, the grader with its dependencies (VPL's jail may have
+no network, so nothing is installed there), built for one Python version.
+VPL removes the execution files before `vpl_execution` runs (unless marked
+"keep when running"), so `vpl_evaluate.sh` unpacks the archive into /tmp;
+`vpl_execution` runs `python3 -m grader . --vpl --time-limit ...`, which
+prints the report below. VPL keeps what was printed when its time limit
+kills a program; the grader's own limit stops it before.
+In the jail the grader is not root and may have no namespaces: it degrades
+as for a student without them, and the comments say so (the notes)."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Optional, Sequence
+
+from .i18n import _
+from .paths import PROJECT_DIR
+from .report import cause_label, cause_text, exercise_scores, feedback_text, shared_causes
+from .runner import CheckResult
+
+ARCHIVE = "tp-grader-vpl.zip"
+
+# Leaves VPL_MAXTIME's last seconds to the grader's own start (Python, the
+# imports) and to its clean-up once the time limit stopped the grading.
+SPARE_SECONDS = 3
+
+VPL_EVALUATE = """#!/bin/bash
+# tp-grader for Moodle VPL (written by ./grade.sh --vpl-bundle; see grader/vpl.py).
+# Execution files of the activity: this script and @ARCHIVE@ (the grader and
+# its dependencies, for Python @PYTHON@). VPL removes the execution files
+# before vpl_execution runs, so the archive is unpacked here, into /tmp; then
+# vpl_execution grades the submitted files of this folder and prints the
+# grade and the comments.
+. common_script.sh
+problem=""
+lib=""
+if ! python=$(command -v python3); then
+    problem="python3 est introuvable sur le serveur d'exécution (à installer dans la prison de VPL)"
+elif have=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])') && [ "$have" != "@PYTHON@" ]; then
+    problem="le correcteur a été préparé pour Python @PYTHON@ et le serveur a Python $have : refaites le paquet avec ./grade.sh --vpl-bundle DOSSIER --vpl-python $have"
+elif ! lib=$(mktemp -d "${TMPDIR:-/tmp}/tp-grader-vpl-XXXXXX"); then
+    problem="pas de dossier temporaire dans ${TMPDIR:-/tmp}"
+elif ! "$python" -m zipfile -e @ARCHIVE@ "$lib" 2>/dev/null; then
+    problem="@ARCHIVE@ ne se décompresse pas : est-il bien parmi les fichiers d'exécution ?"
+fi
+{
+    echo '#!/bin/bash'
+    cat vpl_environment.sh    # VPL_GRADEMIN, VPL_GRADEMAX, VPL_MAXTIME: as VPL's own scripts do
+    printf 'python=%q\nlib=%q\nproblem=%q\n' "$python" "$lib" "$problem"
+    cat <<'RUN'
+cannot_grade() {  # say why, with the lowest grade
+    echo '<|--'
+    echo "-tp-grader : la correction n'a pas pu se faire"
+    echo "> $1"
+    echo "> (à signaler à votre enseignant)"
+    echo '--|>'
+    echo "Grade :=>>${VPL_GRADEMIN:-0}"
+    exit 0
+}
+[ -z "$problem" ] || cannot_grade "$problem"
+trap 'rm -rf "$lib"' EXIT
+limit=$(( ${VPL_MAXTIME:-20} - @SPARE@ ))
+[ "$limit" -ge 5 ] || limit=5
+PYTHONPATH="$lib" PYTHONDONTWRITEBYTECODE=1 "$python" -m grader . --vpl --lang fr --no-color \\
+    --time-limit "$limit" || cannot_grade "le correcteur s'est arrêté avec le statut $? (son message est au-dessus)"
+RUN
+} > vpl_execution
+chmod +x vpl_execution
+"""
+
+
+def write_bundle(dest: Path, python: Optional[str] = None) -> list[Path]:
+    """Write VPL's execution files into `dest`: vpl_evaluate.sh and the
+    archive of the grader with its dependencies for Python `python` ("3.11";
+    default: this one), fetched with pip. Returns the files written."""
+    python = python or "%d.%d" % sys.version_info[:2]
+    dest.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="tp-grader-vpl-bundle-") as tmp:
+        work = Path(tmp)
+        # pip builds in the tree it installs from: a copy, so the checkout stays clean
+        source = work / "source"
+        shutil.copytree(PROJECT_DIR, source, symlinks=True, ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", "*.egg-info", "__pycache__", "tests", "reference", "student_template"))
+        _pip("wheel", "--no-deps", "-w", str(work / "wheel"), str(source))
+        wheel = next((work / "wheel").glob("*.whl"))
+        # the jail's Python may differ from this one: wheels only, chosen for it
+        _pip("install", "--target", str(work / "lib"), "--only-binary=:all:", "--python-version", python,
+             "--implementation", "cp", "--platform", "manylinux2014_x86_64", "--platform", "linux_x86_64",
+             str(wheel))
+        archive = dest / ARCHIVE
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in sorted((work / "lib").rglob("*")):
+                if f.is_file() and "__pycache__" not in f.parts and not f.parent.name.endswith(".dist-info"):
+                    z.write(f, f.relative_to(work / "lib"))
+    script = dest / "vpl_evaluate.sh"
+    script.write_text(VPL_EVALUATE.replace("@ARCHIVE@", ARCHIVE).replace("@PYTHON@", python)
+                      .replace("@SPARE@", str(SPARE_SECONDS)), encoding="utf-8")
+    script.chmod(0o755)
+    return [script, archive]
+
+
+def _pip(*args: str) -> None:
+    proc = subprocess.run([sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", *args],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise BundleError(_("pip failed ({command}): {error}").format(
+            command="pip " + args[0], error=(proc.stderr.strip().splitlines() or ["?"])[-1]))
+
+
+class BundleError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------
+# The report, as VPL reads it
+
+def vpl_report(results: list[CheckResult], notes: Sequence[str] = (),
+               grade_min: float = 0.0, grade_max: float = 10.0) -> str:
+    """The comments (a title per exercise with its score, then its failed
+    checks with their cause and hint; a cause shared by several checks told
+    once; how the grading ran) and the grade, scaled to grade_min..grade_max."""
+    scores = exercise_scores(results)
+    total, total_max = sum(e.score for e in scores), sum(e.max_score for e in scores)
+    groups = shared_causes(results)
+    group_of = {id(r): g for g in groups.values() for r in g.results}
+    lines = ["<|--", "-" + _("Total: {score} / {max}").format(score=_fmt(total), max=_fmt(total_max))]
+    for e in scores:
+        lines.append(f"-{e.name} : {_fmt(e.score)} / {_fmt(e.max_score)}")
+        for r in (r for r in results if r.exercise == e.id and not r.passed):
+            group = group_of.get(id(r))
+            head = f"x {_(r.title)} (0/{_fmt(r.max_score)})"
+            if group is not None:
+                lines.append(_content(f"{head} -> [{group.number}] {cause_label(group.cause)}"))
+            else:
+                lines.append(_content(head))
+                lines += [_content("    " + line) for line in feedback_text(r.feedback).split("\n")]
+    for g in groups.values():
+        first, *rest = cause_text(g).split("\n")
+        lines.append(f"-[{g.number}] {first}")
+        lines += [_content(line) for line in rest]
+    if notes:
+        lines.append("-" + _("How the grading ran"))
+        lines += [_content(note) for note in notes]
+    lines.append("--|>")
+    scaled = grade_min + (grade_max - grade_min) * (total / total_max if total_max else 0.0)
+    lines.append(f"Grade :=>>{round(scaled, 2):g}")
+    return "\n".join(lines) + "\n"
+
+
+def _content(line: str) -> str:
+    # '>': a line VPL shows as it is (a program's output may start with '-',
+    # which would make it a title, or be "--|>", which would end the block)
+    return "> " + line
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def grade_range() -> tuple[float, float]:
+    """The activity's grade range, from VPL's environment (its defaults, as in
+    default_evaluate.sh, when unset)."""
+    def number(name: str, default: float) -> float:
+        try:
+            return float(os.environ.get(name, "").replace(",", "."))
+        except ValueError:
+            return default
+    return number("VPL_GRADEMIN", 0.0), number("VPL_GRADEMAX", 10.0)

@@ -1,0 +1,139 @@
+"""The Moodle VPL bundle, run by a stand-in for VPL built from its documented
+behaviour (jcrodriguez-dis/moodle-mod_vpl and vpl-jail-system): the
+execution files are copied beside the submitted files with
+vpl_environment.sh; vpl_evaluate.sh runs (after `. common_script.sh`) and
+must leave vpl_execution, which runs as a user who is not root, with no
+namespaces, the jail's PATH and a time limit (the jail kills it then, keeping
+what it printed). Its output is read as VPL reads it."""
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, marked_processes
+from variants import all_variants, build
+
+GRADE_MAX = 20
+PRISONER = "nobody"  # the jail runs the evaluation as an unprivileged user
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("vpl-bundle")
+    proc = subprocess.run([sys.executable, "-m", "grader", "--vpl-bundle", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["tp-grader-vpl.zip", "vpl_evaluate.sh"]
+    return out
+
+
+@contextmanager
+def prisoner_home():
+    """The jail's working folder (/home/p<uid>): reachable by the prisoner,
+    unlike pytest's own temporary folders."""
+    home = Path(tempfile.mkdtemp(prefix="tp-grader-test-vpl-"))
+    os.chmod(home, 0o755)
+    try:
+        yield home / "home"
+    finally:
+        shutil.rmtree(home)
+
+
+def vpl_evaluate(bundle: Path, submitted: Path, max_time: int) -> tuple[str, float]:
+    """What VPL does for an evaluation: returns vpl_execution's output and its
+    wall time."""
+    with prisoner_home() as work:
+        return _evaluate_in(work, bundle, submitted, max_time)
+
+
+def _evaluate_in(work: Path, bundle: Path, submitted: Path, max_time: int) -> tuple[str, float]:
+    shutil.copytree(submitted, work)
+    for f in bundle.iterdir():
+        shutil.copy(f, work / f.name)
+    (work / "vpl_environment.sh").write_text(
+        f"export VPL_LANG='fr_FR.UTF-8'\nexport VPL_GRADEMIN='0'\nexport VPL_GRADEMAX='{GRADE_MAX}'\n"
+        f"export VPL_MAXTIME='{max_time}'\nexport VPL_SUBFILES='{chr(10).join(os.listdir(submitted))}'\n")
+    # VPL's common_script.sh also sets the locale and decodes .b64 files: not needed here
+    (work / "common_script.sh").write_text(". vpl_environment.sh\n")
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(work), "TERM": "dumb",
+           "TPGRADER_NO_NETNS": "1",  # a jail without namespaces
+           "TPGRADER_SESSION": "testvpl-"}
+    as_prisoner = []
+    if os.geteuid() == 0:
+        user = pwd.getpwnam(PRISONER)
+        for p in [work, *work.rglob("*")]:
+            os.lchown(p, user.pw_uid, user.pw_gid)
+        as_prisoner = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups"]
+    prepare = subprocess.run([*as_prisoner, "bash", "vpl_evaluate.sh"], cwd=work, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert prepare.returncode == 0, prepare.stdout + prepare.stderr
+    execution = work / "vpl_execution"
+    assert os.access(execution, os.X_OK)
+    for f in bundle.iterdir():  # VPL removes the execution files before vpl_execution runs
+        (work / f.name).unlink()
+    start = time.monotonic()
+    try:
+        run = subprocess.run([*as_prisoner, str(execution)], cwd=work, env=env, capture_output=True,
+                             text=True, timeout=max_time)
+    except subprocess.TimeoutExpired as e:
+        pytest.fail(f"vpl_execution outlived VPL_MAXTIME={max_time} s (VPL would kill it); "
+                    f"it printed: {e.stdout!r}")
+    took = time.monotonic() - start
+    assert marked_processes("testvpl") == []
+    assert "Grade :=>>" in run.stdout, f"no grade; stdout: {run.stdout!r}; stderr: {run.stderr!r}"
+    return run.stdout, took
+
+
+def grade_of(output: str) -> float:
+    """VPL's proposed grade: the last line starting with 'Grade :=>>'."""
+    grades = re.findall(r"^Grade :=>>(.*)$", output, re.M)
+    assert grades, output
+    return float(grades[-1].strip())
+
+
+def comments_of(output: str) -> list[str]:
+    """The lines of VPL's comment blocks (between lines '<|--' and '--|>')."""
+    blocks = re.findall(r"^[ \t]*<\|--[ \t]*$(.*?)^[ \t]*--\|>[ \t]*$", output, re.M | re.S)
+    return [line for block in blocks for line in block.strip("\n").split("\n")]
+
+
+def titles_of(output: str) -> list[str]:
+    return [line[1:] for line in comments_of(output) if line.startswith("-") and len(line) >= 2]
+
+
+def test_the_reference_gets_the_maximum_and_the_template_the_minimum(bundle, tmp_path):
+    output, _ = vpl_evaluate(bundle, ROOT / "reference", max_time=300)
+    assert grade_of(output) == GRADE_MAX, output
+    titles = titles_of(output)
+    assert any(t.startswith("I.2 joueurs_par_nation.py : ") for t in titles), titles
+    # it ran without namespaces, as a user of its own: the comments say so
+    assert "sans isolation" in "\n".join(comments_of(output)), output
+
+    output, _ = vpl_evaluate(bundle, ROOT / "student_template", max_time=300)
+    assert grade_of(output) == 0, output
+    # every content line is preformatted ('>'), so a program's output cannot make a title
+    assert all(line.startswith(("-", ">")) for line in comments_of(output))
+
+
+def test_a_defective_variant_gets_comments_naming_its_failed_checks(bundle, tmp_path):
+    variant = next(v for v in all_variants() if v.name == "jpn_wrong_usage_wording")
+    submitted = build(variant, tmp_path / "submitted")
+    output, _ = vpl_evaluate(bundle, submitted, max_time=300)
+    assert 0 < grade_of(output) < GRADE_MAX, output
+    comments = "\n".join(comments_of(output))
+    assert "joueurs_par_nation" in comments and "Usage: joueurs_par_nation.py nation" in comments, comments
+
+
+def test_a_time_limit_too_short_still_gives_a_grade_and_says_time_ran_out(bundle, tmp_path):
+    output, took = vpl_evaluate(bundle, ROOT / "reference", max_time=9)
+    assert took < 9
+    assert 0 <= grade_of(output) < GRADE_MAX, output
+    assert "Non noté : le temps" in "\n".join(comments_of(output)), output
