@@ -12,6 +12,7 @@ of the largest of those processes; it prints the median, min and max of
     .venv/bin/python bench/bench.py --class 40 --class-jobs default
     .venv/bin/python bench/bench.py --runs 5 --variants --real-time --class 40 --json bench.json
     .venv/bin/python bench/bench.py --per-check reference  # where the CPU goes, check by check
+    .venv/bin/python bench/bench.py --against f901555 --whole-only --runs 5 reference   # before/after
 
 Speed is measured here, never asserted in the tests."""
 from __future__ import annotations
@@ -45,10 +46,11 @@ print(json.dumps({"wall": wall, "cpu": r.ru_utime + r.ru_stime, "peak_mib": r.ru
 WHOLE = "(whole)"
 
 
-def measure(command: list[str], real_time: bool = False, timing: bool = False) -> dict:
+def measure(command: list[str], real_time: bool = False, timing: bool = False, grader: Path = ROOT) -> dict:
+    """`grader`: the checkout whose grader runs (`python -m grader` there)."""
     env = {**os.environ, **({"TPGRADER_REAL_TIME": "1"} if real_time else {}),
            **({"TPGRADER_TIMING": "1"} if timing else {})}
-    out = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=ROOT, capture_output=True,
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=grader, capture_output=True,
                          text=True, check=True, env=env).stdout
     result = json.loads(out)
     if result["code"] != 0:
@@ -57,7 +59,7 @@ def measure(command: list[str], real_time: bool = False, timing: bool = False) -
 
 
 def grade_command(submission: Path, exercises: list[str], jobs: Optional[int], json_file: Path) -> list[str]:
-    command = [sys.executable, "-m", "grader", str(submission), "--json", str(json_file)]
+    command = [sys.executable, "-m", "grader", str(ROOT / submission), "--json", str(json_file)]
     for ex in exercises:
         command += ["--exercise", ex]
     return command + (["--jobs", str(jobs)] if jobs else [])
@@ -101,6 +103,9 @@ def main() -> int:
                     help="the --jobs values to grade the class with (default: 1,default)")
     ap.add_argument("--per-check", action="store_true",
                     help="only the whole submissions, and a table of each check's wall and CPU time")
+    ap.add_argument("--against", metavar="REV",
+                    help="also run each measure with the grader of git revision REV (checked out in a "
+                         "temporary worktree), alternating runs with this one: before and after in one run")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = ap.parse_args()
     if args.per_check:
@@ -113,42 +118,63 @@ def main() -> int:
           + f"   (median of {args.runs} runs)")
 
     def row(label: str, what: str, command: list[str], real_time: bool, runs: int) -> dict:
-        result = summary([measure(command) for _ in range(runs)])
+        if against:  # alternated, so that both see the same machine
+            pairs = [(measure(command, grader=against), measure(command)) for _ in range(runs)]
+            before = summary([b for b, _ in pairs])
+            figures["rows"].append({"what": label, "exercise": what, "grader": args.against, **before})
+            show(f"{label} [{args.against}]", what, before)
+            result = summary([a for _, a in pairs])
+        else:
+            result = summary([measure(command) for _ in range(runs)])
         if real_time:
             result["real_time"] = summary([measure(command, real_time=True) for _ in range(runs)])
         figures["rows"].append({"what": label, "exercise": what, **result})
-        show(label, what, result)
+        show(label + (" [this]" if against else ""), what, result)
         return result
 
     with tempfile.TemporaryDirectory(prefix="tp-grader-bench-") as tmp:
-        report = Path(tmp) / "r.json"
-        for sub in submissions:
-            targets = [] if args.whole_only else (args.exercise or list(EXERCISE_SCRIPTS))
-            for ex in targets:
-                row(str(sub), ex, grade_command(sub, [ex], args.jobs, report), args.real_time, args.runs)
-            row(str(sub), WHOLE, grade_command(sub, [], args.jobs, report), args.real_time, args.runs)
-        if args.variants:
-            from variants import all_variants, build, touched_exercises
-            for v in all_variants():
-                if v.hostile:  # graded by tests/test_hostile.py, under conditions of their own
-                    continue
-                path = build(v, Path(tmp) / "variants" / v.name)
-                exercises = touched_exercises(v)
-                row(f"variant {v.name}", ",".join(exercises) if len(exercises) < 3 else WHOLE,
-                    grade_command(path, exercises, args.jobs, report), False, args.runs)
-        if args.class_size:
-            from variants import build_class
-            class_dir = Path(tmp) / "class"
-            build_class(class_dir, args.class_size)
-            for jobs in [None if j == "default" else int(j) for j in args.class_jobs.split(",")]:
-                out = Path(tmp) / "class-results"
-                command = [sys.executable, "-m", "grader", "--batch", str(class_dir), "--out", str(out),
-                           "--force", *(["--jobs", str(jobs)] if jobs else [])]
-                row(f"class of {args.class_size}", f"--jobs {jobs}" if jobs else "--jobs default", command,
-                    False, args.class_runs or args.runs)
+        against = None
+        if args.against:
+            against = Path(tmp) / "against"
+            subprocess.run(["git", "worktree", "add", "-q", "--detach", str(against), args.against],
+                           cwd=ROOT, check=True)
+        try:
+            _measure_all(args, submissions, row, Path(tmp))
+        finally:
+            if against:
+                subprocess.run(["git", "worktree", "remove", "--force", str(against)], cwd=ROOT)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
     return 0
+
+
+def _measure_all(args, submissions: list[Path], row, tmp: Path) -> None:
+    """Every measure asked for, each through `row`."""
+    report = tmp / "r.json"
+    for sub in submissions:
+        targets = [] if args.whole_only else (args.exercise or list(EXERCISE_SCRIPTS))
+        for ex in targets:
+            row(str(sub), ex, grade_command(sub, [ex], args.jobs, report), args.real_time, args.runs)
+        row(str(sub), WHOLE, grade_command(sub, [], args.jobs, report), args.real_time, args.runs)
+    if args.variants:
+        from variants import all_variants, build, touched_exercises
+        for v in all_variants():
+            if v.hostile:  # graded by tests/test_hostile.py, under conditions of their own
+                continue
+            path = build(v, tmp / "variants" / v.name)
+            exercises = touched_exercises(v)
+            row(f"variant {v.name}", ",".join(exercises) if len(exercises) < 3 else WHOLE,
+                grade_command(path, exercises, args.jobs, report), False, args.runs)
+    if args.class_size:
+        from variants import build_class
+        class_dir = tmp / "class"
+        build_class(class_dir, args.class_size)
+        for jobs in [None if j == "default" else int(j) for j in args.class_jobs.split(",")]:
+            out = tmp / "class-results"
+            command = [sys.executable, "-m", "grader", "--batch", str(class_dir), "--out", str(out),
+                       "--force", *(["--jobs", str(jobs)] if jobs else [])]
+            row(f"class of {args.class_size}", f"--jobs {jobs}" if jobs else "--jobs default", command,
+                False, args.class_runs or args.runs)
 
 
 def per_check(submissions: list[Path], runs: int, jobs: Optional[int]) -> int:

@@ -1,7 +1,7 @@
 """./grade.sh DIR [--json FILE] [--lang fr|en] [--exercise KEY ...] [--details]
    ./grade.sh --batch SUBMISSIONS --out RESULTS [--jobs N] [--force] [--worksheet grades.csv]
    ./grade.sh --gradescope-bundle OUT.zip
-   ./grade.sh --vpl-bundle DIR [--vpl-python 3.11]
+   ./grade.sh --vpl-bundle DIR [--vpl-python python3.10]
    ./grade.sh --github-classroom DIR
 
 Exit status: 0 whenever grading ran (whatever the score); 2 for a bad
@@ -64,8 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--vpl-bundle", metavar="DIR",
                        help=_("write the execution files of a Moodle VPL activity into DIR "
                               "(vpl_evaluate.sh and the grader's archive)"))
-    batch.add_argument("--vpl-python", metavar="X.Y",
-                       help=_("with --vpl-bundle: the Python version of the VPL server (default: this one)"))
+    batch.add_argument("--vpl-python", metavar="PYTHON",
+                       help=_("with --vpl-bundle: a Python interpreter of the VPL server's version, whose pip "
+                              "fetches the grader's dependencies (default: this one)"))
     batch.add_argument("--github-classroom", metavar="DIR",
                        help=_("write GitHub Classroom's autograding into DIR, a checkout of the "
                               "assignment's template repository: .github/workflows/classroom.yml and "

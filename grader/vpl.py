@@ -11,7 +11,8 @@ and a line `--|>`, in which a line starting with `-` is a title.
 
 The bundle is two execution files: `vpl_evaluate.sh`, and
 `tp-grader-vpl.zip`, the grader with its dependencies (VPL's jail may have
-no network, so nothing is installed there), built for one Python version.
+no network, so nothing is installed there), built for one Python version
+(--vpl-python: the interpreter whose pip installs them).
 VPL removes the execution files before `vpl_execution` runs (unless marked
 "keep when running"), so `vpl_evaluate.sh` unpacks the archive into /tmp;
 `vpl_execution` runs `python3 -m grader . --vpl --time-limit ...`, which
@@ -54,7 +55,7 @@ lib=""
 if ! python=$(command -v python3); then
     problem="python3 est introuvable sur le serveur d'exécution (à installer dans la prison de VPL)"
 elif have=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])') && [ "$have" != "@PYTHON@" ]; then
-    problem="le correcteur a été préparé pour Python @PYTHON@ et le serveur a Python $have : refaites le paquet avec ./grade.sh --vpl-bundle DOSSIER --vpl-python $have"
+    problem="le correcteur a été préparé pour Python @PYTHON@ et le serveur a Python $have : refaites le paquet avec ./grade.sh --vpl-bundle DOSSIER --vpl-python python$have"
 elif ! lib=$(mktemp -d "${TMPDIR:-/tmp}/tp-grader-vpl-XXXXXX"); then
     problem="pas de dossier temporaire dans ${TMPDIR:-/tmp}"
 elif ! "$python" -m zipfile -e @ARCHIVE@ "$lib" 2>/dev/null; then
@@ -88,9 +89,13 @@ chmod +x vpl_execution
 
 def write_bundle(dest: Path, python: Optional[str] = None) -> list[Path]:
     """Write VPL's execution files into `dest`: vpl_evaluate.sh and the
-    archive of the grader with its dependencies for Python `python` ("3.11";
-    default: this one), fetched with pip. Returns the files written."""
-    python = python or "%d.%d" % sys.version_info[:2]
+    archive of the grader with its dependencies, installed by pip for the
+    interpreter `python` (a command or a path; default: this one), whose
+    version the jail's python3 must have. Returns the files written."""
+    python = shutil.which(python) if python else sys.executable
+    if not python:
+        raise BundleError(_("no such Python interpreter"))
+    version = _version_of(python)
     dest.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="tp-grader-vpl-bundle-") as tmp:
         work = Path(tmp)
@@ -98,30 +103,38 @@ def write_bundle(dest: Path, python: Optional[str] = None) -> list[Path]:
         source = work / "source"
         shutil.copytree(PROJECT_DIR, source, symlinks=True, ignore=shutil.ignore_patterns(
             ".git", ".venv", "build", "*.egg-info", "__pycache__", "tests", "reference", "student_template"))
-        _pip("wheel", "--no-deps", "-w", str(work / "wheel"), str(source))
+        _pip(sys.executable, "wheel", "--no-deps", "-w", str(work / "wheel"), str(source))
         wheel = next((work / "wheel").glob("*.whl"))
-        # the jail's Python may differ from this one: wheels only, chosen for it
-        _pip("install", "--target", str(work / "lib"), "--only-binary=:all:", "--python-version", python,
-             "--implementation", "cp", "--platform", "manylinux2014_x86_64", "--platform", "linux_x86_64",
-             str(wheel))
+        # installed by that interpreter's own pip, so that the dependencies
+        # (and their markers: tomli below 3.11...) are the ones it needs
+        _pip(python, "install", "--target", str(work / "lib"), "--only-binary=:all:", str(wheel))
         archive = dest / ARCHIVE
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+            # the .dist-info folders stay: pytest finds its plugins (pytest-timeout) through them
             for f in sorted((work / "lib").rglob("*")):
-                if f.is_file() and "__pycache__" not in f.parts and not f.parent.name.endswith(".dist-info"):
+                if f.is_file() and "__pycache__" not in f.parts and f.parts[len((work / "lib").parts)] != "bin":
                     z.write(f, f.relative_to(work / "lib"))
     script = dest / "vpl_evaluate.sh"
-    script.write_text(VPL_EVALUATE.replace("@ARCHIVE@", ARCHIVE).replace("@PYTHON@", python)
+    script.write_text(VPL_EVALUATE.replace("@ARCHIVE@", ARCHIVE).replace("@PYTHON@", version)
                       .replace("@SPARE@", str(SPARE_SECONDS)), encoding="utf-8")
     script.chmod(0o755)
     return [script, archive]
 
 
-def _pip(*args: str) -> None:
-    proc = subprocess.run([sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", *args],
+def _version_of(python: str) -> str:
+    try:
+        return subprocess.run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                              capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        raise BundleError(_("{python} does not run").format(python=python)) from None
+
+
+def _pip(python: str, *args: str) -> None:
+    proc = subprocess.run([python, "-m", "pip", "--disable-pip-version-check", "-q", *args],
                           capture_output=True, text=True)
     if proc.returncode != 0:
         raise BundleError(_("pip failed ({command}): {error}").format(
-            command="pip " + args[0], error=(proc.stderr.strip().splitlines() or ["?"])[-1]))
+            command=f"{python} -m pip {args[0]}", error=(proc.stderr.strip().splitlines() or ["?"])[-1]))
 
 
 class BundleError(Exception):

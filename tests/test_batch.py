@@ -270,6 +270,8 @@ def test_gradescope_bundle_grades_a_submission(tmp_path):
     results = json.loads((root / "results" / "results.json").read_text())
     assert results["score"] == results["max_score"] > 0
     assert {"name", "score", "max_score", "output", "visibility"} <= set(results["tests"][0])
+    # and each exercise's score (a key Gradescope ignores, for the instructor's export)
+    assert sum(e["score"] for e in results["exercises"]) == results["score"] and len(results["exercises"]) == 6
     # a hand-in that cannot be graded still gets a results.json, with the reason
     shutil.rmtree(root / "submission")
     (root / "submission").write_text("not a folder")

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,6 +33,11 @@ def bundle(tmp_path_factory) -> Path:
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["tp-grader-vpl.zip", "vpl_evaluate.sh"]
+    names = zipfile.ZipFile(out / "tp-grader-vpl.zip").namelist()
+    assert "grader/fixtures/foot_2020.txt" in names and "grader/checks/pytest.ini" in names
+    # pytest finds its plugins (pytest-timeout, the checks' last guard) through their metadata
+    assert any(re.match(r"pytest_timeout-.*\.dist-info/entry_points\.txt$", n) for n in names)
+    assert not any(n.startswith(("reference/", "tests/")) for n in names)
     return out
 
 
