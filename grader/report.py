@@ -113,6 +113,7 @@ def cause_label(cause: Cause) -> str:
         "keyboard": _("{what} waits for the keyboard (input())"),
         "no_listen": _("the server never listens"),
         "producer_without_nation": _("{what} starts the producer without the nation"),
+        "grader": _("the grader failed (not your fault)"),
     }
     if kind == "crash":  # crash:FILE:LINE:ERROR
         file, line, error = (what.rsplit(":", 2) + ["", ""])[:3]

@@ -18,6 +18,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from .feedback import Cause, CheckFailed, Feedback
 from .harness.leftovers import temp_folder_prefix
+from .harness.users import _precompile_inject
 from .harness import (LIMITS, NPROC_LIMIT, RUNS_AS_OTHER_USER, MissingScript, UnreadableScript,
                       real_time_stretch, take_incidents)
 from .i18n import _, current_language, set_language
@@ -85,8 +86,10 @@ def _feedback_for(excinfo) -> Feedback:
     if "Timeout" in str(exc) and excinfo.typename == "Failed":
         return Feedback(_("This check took too long and was stopped: your program may be stuck "
                           "(an infinite loop, or waiting for input that never comes)."))
-    return Feedback(_("The grader failed on this check (this is not your fault); please tell "
-                      "your instructor. Details: {error}").format(error=f"{excinfo.typename}: {exc}"))
+    summary = _("The grader failed on this check (this is not your fault); please tell "
+                "your instructor. Details: {error}").format(error=f"{excinfo.typename}: {exc}")
+    # the same failure in several checks (a module's set-up) is told once
+    return Feedback(summary, cause=Cause(f"grader:{excinfo.typename}:{exc}", summary))
 
 
 def unreadable_hint(message: str) -> str:
@@ -194,6 +197,7 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
         # what every worker needs, imported once here, before the forks
         import_module("grader.checks.common")
         import_module("grader.checks.wine_scenarios")
+        _precompile_inject()  # once, not by every worker at once (a fresh install has no bytecode yet)
         gc.freeze()  # fewer pages copied into each worker (copy on write)
         # the longest first, so that the last to start are short
         ordered = sorted(wanted, key=lambda ex: -EXPECTED_SECONDS.get(ex, 1))

@@ -118,7 +118,10 @@ def _start(work: Callable[[Any], Any], task: Any, setup: Callable[[], None]) -> 
             # second, half-done cleanup here.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             for sig in (signal.SIGTERM, signal.SIGHUP):
-                signal.signal(sig, signal.SIG_DFL)
+                # the command's handler (Stopped) is not for a worker; but a
+                # signal the command ignores (nohup: SIGHUP) the worker ignores too
+                if signal.getsignal(sig) != signal.SIG_IGN:
+                    signal.signal(sig, signal.SIG_DFL)
             become_subreaper()  # a process attribute that fork does not pass on
             setup()
             try:

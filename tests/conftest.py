@@ -1,5 +1,6 @@
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,14 @@ def grade_dir(path: Path, *extra: str, lang: str = "en", env: Optional[dict] = N
         report = json.loads(out.read_text()) if out.exists() else None
     assert marked_processes(session) == []
     return proc, report
+
+
+def as_typed_in_a_terminal() -> None:
+    """preexec_fn of a grader the tests stop with signals: the default
+    dispositions of a command typed in a terminal (a suite started in the
+    background, or under nohup, would pass SIG_IGN on to it)."""
+    for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 def marked_processes(session: str = "") -> list[str]:

@@ -299,3 +299,23 @@ def test_a_program_waiting_for_the_keyboard_is_seen(submission):
         cause = cause_of_live(live)
         assert cause is not None and cause.key == "keyboard:p.py"
         assert "input()" in cause.summary
+
+
+def test_a_bytecode_file_being_written_by_another_grading_is_not_copied(submission):
+    """A fresh install has no bytecode of inject/sitecustomize.py: the first
+    sandboxes of two workers compiled it at once, and one copied the other's
+    half-written NAME.pyc.ID just before it was renamed (a whole exercise
+    failed with "No such file or directory")."""
+    from grader.harness import INJECT_DIR
+    cache = INJECT_DIR / "__pycache__"
+    cache.mkdir(exist_ok=True)
+    being_written = cache / "sitecustomize.cpython-311.pyc.140155015982672"
+    being_written.write_bytes(b"half")
+    try:
+        with Sandbox(submission) as sb:
+            copied = {p.name for p in (sb._tmp / "inject").rglob("*")}
+            assert being_written.name not in copied and "sitecustomize.py" in copied
+            sb.write("p.py", program("print('ok')"), 0o755)
+            assert sb.run("p.py").stdout == "ok\n"
+    finally:
+        being_written.unlink()

@@ -14,7 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import ROOT, exercise_scores, grade_dir, marked_processes
+from conftest import ROOT, as_typed_in_a_terminal, exercise_scores, grade_dir, marked_processes
 import test_isolation
 from grader import isolation
 from grader.harness import RUN_MARKER, RUNS_AS_OTHER_USER, SANDBOX_UIDS
@@ -161,7 +161,8 @@ def test_ctrl_c_stops_grading_cleanly(machine_unharmed):
     before = sandbox_folders()
     proc = subprocess.Popen([sys.executable, "-m", "grader", str(ROOT / "reference")], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, env={**os.environ, "TPGRADER_SESSION": "testctrlc-"})
+                            start_new_session=True, env={**os.environ, "TPGRADER_SESSION": "testctrlc-"},
+                            preexec_fn=as_typed_in_a_terminal)
     deadline = time.monotonic() + 30
     while not (sandbox_folders() - before) and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -8,6 +8,7 @@ processes killed (a worker of the grading, a grading of the class). One
 second after the command ends, nothing may be left: no process of the
 grading (student program, worker, namespace holder, anything in the
 command's process group), no folder of its session in /tmp."""
+import json
 import os
 import signal
 import subprocess
@@ -20,7 +21,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, as_typed_in_a_terminal
 from grader.harness import RUN_MARKER
 
 MOMENTS = 20
@@ -71,7 +72,8 @@ def stop_at(args: list[str], moment: float, how) -> tuple[list[str], str]:
     since = time.time()
     proc = subprocess.Popen([sys.executable, "-m", "grader", *args, "--lang", "en"], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, env={**os.environ, "TPGRADER_SESSION": session})
+                            start_new_session=True, env={**os.environ, "TPGRADER_SESSION": session},
+                            preexec_fn=as_typed_in_a_terminal)
     problems = []
     try:
         time.sleep(moment)
@@ -155,3 +157,24 @@ def test_removing_a_folder_never_changes_the_rights_of_the_folder_holding_it(tmp
     remove_folder(folder)  # gone already
     remove_folder(holder / "never-was")
     assert stat.S_IMODE(holder.stat().st_mode) == 0o1777
+
+
+def test_under_nohup_a_hangup_does_not_stop_the_grading(tmp_path):
+    """`nohup ./grade.sh ...`: the user wants the grading to go on when the
+    terminal closes. The command kept SIGHUP ignored but its workers did not:
+    the hangup killed them and the grading ended with "the grader is broken"."""
+    def ignoring_hangups():
+        as_typed_in_a_terminal()
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    report = tmp_path / "r.json"
+    proc = subprocess.Popen([sys.executable, "-m", "grader", str(ROOT / "reference"), "--json", str(report),
+                             "--exercise", "chrono", "--exercise", "bottles_of_beer2", "--lang", "en"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, preexec_fn=ignoring_hangups,
+                            env={**os.environ, "TPGRADER_SESSION": f"testnohup{uuid.uuid4().hex[:8]}-"})
+    time.sleep(1.5)  # the workers are grading
+    os.killpg(proc.pid, signal.SIGHUP)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    result = json.loads(report.read_text())
+    assert result["score"] == result["max_score"] == 20

@@ -118,7 +118,9 @@ class Sandbox:
                 (bin_dir / name).symlink_to(STUDENT_PYTHON)
             inject = self._tmp / "inject"
             _precompile_inject()
-            shutil.copytree(INJECT_DIR, inject)
+            # not a bytecode file being written by another grading at this
+            # moment (py_compile writes NAME.pyc.ID, then renames it)
+            shutil.copytree(INJECT_DIR, inject, ignore=shutil.ignore_patterns("*.pyc.*"))
             for d in (bin_dir, inject):
                 os.chmod(d, 0o755)
             for dirpath, dirnames, filenames in os.walk(inject):
