@@ -35,7 +35,8 @@ from .i18n import _, current_language
 from .intake import extract_archive, is_archive
 from .paths import PROJECT_DIR
 from .report import exercise_name
-from .rubric import load_rubric
+from .draws import grading_seed
+from .rubric import RUBRIC_FILE, active_rubric_file, load_rubric
 from .submission import EXERCISE_SCRIPTS, JUNK_DIRS, SubmissionError
 
 # Moodle names each participant's folder "Full Name_12345_assignsubmission_file_"
@@ -243,7 +244,8 @@ def grade_student(student: Student, out: Path, force: bool = False, hide: str = 
     folder = out / "students" / student.key
     folder.mkdir(parents=True, exist_ok=True)
     # the files and what they were graded on
-    stamp = fingerprint(student.source) + " " + ",".join(exercises or ["all"]) + " " + current_language()
+    stamp = " ".join([fingerprint(student.source), ",".join(exercises or ["all"]), current_language(),
+                      *grading_options(), rubric_digest()])
     report_file = folder / "report.json"
     if not force and report_file.is_file() and _read(folder / "fingerprint") == stamp:
         report = json.loads(report_file.read_text(encoding="utf-8"))
@@ -252,7 +254,8 @@ def grade_student(student: Student, out: Path, force: bool = False, hide: str = 
     with tempfile.TemporaryDirectory(prefix=temp_folder_prefix("student-")) as tmp:
         json_file = Path(tmp) / "report.json"
         cmd = [sys.executable, "-m", "grader", str(student.source), "--json", str(json_file),
-               "--jobs", "1", "--lang", current_language(), "--no-color",
+               "--jobs", "1", "--lang", current_language(), "--no-color", "--all-checks",
+               *grading_options(),
                *[a for ex in exercises or [] for a in ("--exercise", ex)]]
         retry = False  # a grading that broke or was killed is tried again by the next run
         try:
@@ -280,6 +283,22 @@ def grade_student(student: Student, out: Path, force: bool = False, hide: str = 
     else:
         (folder / "fingerprint").write_text(stamp + "\n", encoding="utf-8")
     return Graded(student, report, False, time.monotonic() - started)
+
+
+def grading_options() -> list[str]:
+    """The options of the rubric and the seed this command grades with, for
+    the grading of each hand-in."""
+    options = []
+    if active_rubric_file() != RUBRIC_FILE:
+        options += ["--rubric", str(active_rubric_file())]
+    if grading_seed() is not None:
+        options += ["--seed", str(grading_seed())]
+    return options
+
+
+def rubric_digest() -> str:
+    """In a hand-in's fingerprint: graded with other points, it is graded again."""
+    return hashlib.sha256(active_rubric_file().read_bytes()).hexdigest()[:16]
 
 
 def not_graded_report(reason: str, wanted: Optional[list[str]] = None) -> dict:

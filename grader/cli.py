@@ -1,4 +1,6 @@
 """./grade.sh DIR [--json FILE] [--lang fr|en] [--exercise KEY ...] [--details]
+   ./grade.sh DIR --all-checks [--seed N] [--rubric FILE]
+   ./grade.sh DIR --watch
    ./grade.sh --batch SUBMISSIONS --out RESULTS [--jobs N] [--force] [--worksheet grades.csv]
    ./grade.sh --gradescope-bundle OUT.zip
    ./grade.sh --vpl-bundle DIR [--vpl-python python3.10]
@@ -47,10 +49,25 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--details", action="store_true",
                    help=_("show every failed check in full, also those whose cause is told once "
                           "for several checks"))
+    p.add_argument("--watch", action="store_true",
+                   help=_("grade, then grade again each exercise whose scripts you save, until Ctrl-C"))
     p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                    help=_("stop the grading after SECONDS: the exercises not graded by then get 0, "
                           "and the report says so"))
     batch = p.add_argument_group(_("instructors"))
+    batch.add_argument("--all-checks", action="store_true",
+                       help=_("run every check, also those the rubric keeps for grading time (a student's "
+                              "own run leaves them out; --batch and the platforms run them all)"))
+    batch.add_argument("--withhold-hidden", action="store_true",
+                       help=_("with --all-checks: a failed check kept for grading time shows its title "
+                              "only, not what it ran (for a platform whose log students read)"))
+    batch.add_argument("--seed", type=int, default=None, metavar="N",
+                       help=_("the grading seed: other generated files, 'today's, nations and random "
+                              "draws, the same for the same N (default: the rubric's seed, else the "
+                              "public draws students see)"))
+    batch.add_argument("--rubric", metavar="FILE",
+                       help=_("grade with this rubric (points, visibility, seed) instead of the "
+                              "grader's rubric.toml"))
     batch.add_argument("--batch", metavar="SUBMISSIONS",
                        help=_("grade a whole class: a folder of hand-ins, or Moodle's \"Download all "
                               "submissions\" zip"))
@@ -92,6 +109,23 @@ def _error(message: str, status: int) -> int:
     return status
 
 
+def _use_rubric_and_seed(args) -> str:
+    """--rubric and --seed, for the whole command (and the processes it forks);
+    an error message, or ''."""
+    from .draws import set_grading_seed
+    from .rubric import RubricError, read_rubric, use_rubric
+    if args.seed is not None and args.seed < 0:
+        return _("--seed must be 0 or more")
+    try:
+        if args.rubric:
+            use_rubric(Path(args.rubric))
+        rubric_seed = read_rubric().seed
+    except RubricError as e:
+        return _("bad rubric: {error}").format(error=e)
+    set_grading_seed(args.seed if args.seed is not None else rubric_seed)
+    return ""
+
+
 def _stopped_early(signum, _frame):
     # Stopped before the grading began (nothing to clean up yet): quietly,
     # not with a traceback of whatever was being imported.
@@ -108,6 +142,9 @@ def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     if args.jobs is not None and args.jobs < 1:
         return _error(_("--jobs must be 1 or more"), 2)
+    problem = _use_rubric_and_seed(args)
+    if problem:
+        return _error(problem, 2)
     if args.gradescope_bundle:
         from .gradescope import write_bundle
         from .paths import is_checkout
@@ -158,16 +195,54 @@ def main(argv=None) -> int:
             if args.batch:
                 from .batch_cli import run_batch
                 return run_batch(args)
+            if args.watch:
+                return _watch(args)
             return _grade_one(args)
     except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP (see leftovers.Stopped)
         return _error(_("interrupted"), 128 + stop_signal())
 
 
+def _watch(args) -> int:
+    """--watch: grade, then each exercise whose scripts change (watch.py)."""
+    from .intake import open_hand_in
+    from .runner import GraderBug, grade
+    from .submission import SubmissionError
+    from .watch import watch
+
+    if not args.submission:
+        return _error(_("which folder? ./grade.sh DIR --watch"), 2)
+    folder = Path(args.submission)
+    if not folder.is_dir():
+        return _error(_("--watch needs a folder (not an archive): {path}").format(path=args.submission), 2)
+
+    def grade_exercises(exercises):
+        try:
+            hand_in = open_hand_in(folder)  # again each time: a script may have been added
+        except SubmissionError as e:
+            print(_("cannot grade {path}: {reason}").format(path=args.submission, reason=e), flush=True)
+            return []
+        try:
+            return grade(hand_in.root, exercises, jobs=args.jobs, aliases=hand_in.aliases,
+                         visible_only=not args.all_checks)[0]
+        except GraderBug as e:
+            print(_("the grader is broken, please tell your instructor: {error}").format(error=e), flush=True)
+            return []
+        finally:
+            hand_in.close()
+
+    try:
+        watch(folder, grade_exercises, say=lambda line: print(line, flush=True), wanted=args.exercise)
+    except (OSError, RuntimeError) as e:  # the folder removed, no inotify watch left...
+        return _error(_("cannot watch {folder}: {reason}").format(folder=args.submission, reason=e), 2)
+    return 0
+
+
 def _grade_one(args) -> int:
     from .intake import open_hand_in
     from .report import json_report, text_report, write_json
+    from .rubric import read_rubric
     from .runner import GraderBug, grade
-    from .submission import SubmissionError
+    from .submission import EXERCISE_SCRIPTS, SubmissionError
 
     if not args.submission:
         return _error(_("which folder? ./grade.sh DIR (or --batch SUBMISSIONS --out RESULTS)"), 2)
@@ -181,12 +256,15 @@ def _grade_one(args) -> int:
     except SubmissionError as e:
         return _error(_("cannot grade {path}: {reason}").format(
             path=args.submission, reason=e), 2)
+    # a student's own run leaves out the checks kept for grading time; the
+    # platforms (VPL here, the others pass --all-checks) grade with them all
+    all_checks = args.all_checks or args.vpl
     start = time.monotonic()
     # the time limit covers the clean-up after it too
     until = None if args.time_limit is None else _STARTED + args.time_limit - CLEAN_UP_SECONDS
     try:
         results, notes = grade(hand_in.root, args.exercise, jobs=args.jobs, aliases=hand_in.aliases,
-                               until=until)
+                               until=until, visible_only=not all_checks)
         notes = hand_in.notes + notes
     except GraderBug as e:
         return _error(_("the grader is broken, please tell your instructor: {error}").format(error=e), 3)
@@ -198,16 +276,20 @@ def _grade_one(args) -> int:
     finally:
         hand_in.close()
     duration = time.monotonic() - start
+    # what the student's run left out, said at the end of the report
+    kept = {} if all_checks else read_rubric().kept_for_grading(
+        [ex for ex in EXERCISE_SCRIPTS if not args.exercise or ex in args.exercise])
     color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
     if args.vpl:
         from .vpl import grade_range, vpl_report
         sys.stdout.write(vpl_report(results, notes, *grade_range()))
     else:
         sys.stdout.write(text_report(results, args.submission, duration, color=color, notes=notes,
-                                     details=args.details))
+                                     details=args.details, kept=kept,
+                                     withhold_hidden=args.withhold_hidden))
     if args.json:
         try:
-            write_json(Path(args.json), json_report(results, duration, notes))
+            write_json(Path(args.json), json_report(results, duration, notes, kept=kept))
         except OSError as e:
             return _error(_("cannot write {file}: {reason}").format(file=args.json, reason=e.strerror), 2)
     return 0

@@ -59,6 +59,7 @@ from typing import Optional
 
 from .i18n import _
 from .paths import PROJECT_DIR
+from .rubric import RUBRIC_FILE, rubric_for_bundle
 
 WORKFLOW = Path(".github") / "workflows" / "classroom.yml"
 GRADER_ZIP = Path(".github") / "tp-grader.zip"  # the grader's source, pip-installable
@@ -199,7 +200,9 @@ def write_workflow(dest: Path, lang: str = "fr") -> list[Path]:
             info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
             info.external_attr = (stat.S_IFREG | (f.stat().st_mode & 0o777)) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, f.read_bytes())
+            # the instructor's rubric and seed (--rubric, --seed): students can read them here
+            is_rubric = f.resolve() == RUBRIC_FILE.resolve()
+            z.writestr(info, rubric_for_bundle().encode("utf-8") if is_rubric else f.read_bytes())
     return [workflow, archive]
 
 
@@ -213,7 +216,9 @@ def grade_exercise(exercise: str, lang: str = "fr", folder: Path = Path(".")) ->
     with tempfile.TemporaryDirectory(prefix="tp-grader-classroom-") as tmp:
         out = Path(tmp) / "report.json"
         status = subprocess.call([sys.executable, "-m", "grader", str(folder), "--exercise", exercise,
-                                  "--json", str(out), "--lang", lang, "--no-color"])
+                                  "--json", str(out), "--lang", lang, "--no-color",
+                                  # students read the log: the hidden checks' details stay out of it
+                                  "--all-checks", "--withhold-hidden"])
         report = json.loads(out.read_text(encoding="utf-8")) if status == 0 and out.is_file() else None
     sys.stdout.flush()
     scores = [e for e in (report or {}).get("exercises", []) if e.get("id") == exercise]

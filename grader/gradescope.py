@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from .paths import PROJECT_DIR
+from .rubric import RUBRIC_FILE, rubric_for_bundle
 
 # What the grader needs at run time (not its tests, nor the reference solutions).
 # (grader/ carries its data files, the fixture among them: see paths.py)
@@ -34,7 +35,7 @@ root="${AUTOGRADER_ROOT:-/autograder}"
 mkdir -p "$root/results"
 results="$root/results/results.json"
 if ! "$root/source/grade.sh" "$root/submission" --json "$results" --lang "${TPGRADER_LANG:-fr}" \\
-        --no-color 2> "$root/results/errors.txt"; then
+        --all-checks --no-color 2> "$root/results/errors.txt"; then
     # the hand-in could not be graded at all: say why, with no score
     python3 - "$results" "$root/results/errors.txt" <<'PY'
 import json, sys
@@ -63,4 +64,6 @@ def write_bundle(out: Path) -> None:
             info = zipfile.ZipInfo(str(f.relative_to(PROJECT_DIR)))
             info.external_attr = (stat.S_IFREG | (f.stat().st_mode & 0o777)) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, f.read_bytes())
+            # the instructor's rubric and seed (--rubric, --seed), if any
+            is_rubric = f.resolve() == RUBRIC_FILE.resolve()
+            z.writestr(info, rubric_for_bundle().encode("utf-8") if is_rubric else f.read_bytes())

@@ -12,6 +12,7 @@ from typing import Optional, Sequence
 
 from .feedback import Cause, Feedback
 from .i18n import _
+from .rubric import VISIBLE
 from .runner import CheckResult
 from .submission import EXERCISE_SCRIPTS
 
@@ -161,10 +162,15 @@ class _Style:
 
 
 def text_report(results: list[CheckResult], submission: str, duration: float,
-                color: bool = False, notes: Sequence[str] = (), details: bool = False) -> str:
+                color: bool = False, notes: Sequence[str] = (), details: bool = False,
+                kept: Optional[dict[str, float]] = None, withhold_hidden: bool = False) -> str:
     """The terminal report: scores, each exercise's checks, then what went
     wrong. A cause shared by several checks is told once, and each check it
-    cost points to it; `details` also shows every failed check in full."""
+    cost points to it; `details` also shows every failed check in full.
+    `kept`: exercise -> points of the checks this run left out, kept for
+    grading time (a student's run): the totals say they cover the others.
+    `withhold_hidden`: a failed check kept for grading time shows its title
+    only (a platform's log that students read)."""
     st = _Style(color)
     out = [st.bold(_("tp-grader: {path}").format(path=submission))]
     out += [f"{_('Note:')} {note}" for note in notes]
@@ -176,7 +182,8 @@ def text_report(results: list[CheckResult], submission: str, duration: float,
         out.append(f"  {mark}  {e.name:<{width}}  {_fmt(e.score):>4} / {_fmt(e.max_score)}")
     total = sum(e.score for e in scores)
     total_max = sum(e.max_score for e in scores)
-    out.append(f"      {_('Total'):<{width}}  {st.bold(_fmt(total)):>4} / {_fmt(total_max)}")
+    out.append(f"      {_('Total'):<{width}}  {st.bold(_fmt(total)):>4} / {_fmt(total_max)}"
+               + (" " + _("(visible checks only)") if kept else ""))
     out.append("")
     groups = shared_causes(results)
     group_of = {id(r): g for g in groups.values() for r in g.results}
@@ -203,17 +210,36 @@ def text_report(results: list[CheckResult], submission: str, duration: float,
             if id(r) in group_of and not details:
                 continue
             out.append(st.bad("x ") + st.bold(f"{exercise_name(r.exercise)}: {_(r.title)}"))
-            out.append(_indent(feedback_text(r.feedback), "  "))
+            if withhold_hidden and r.visibility != VISIBLE:
+                out.append("  " + withheld_text())
+            else:
+                out.append(_indent(feedback_text(r.feedback), "  "))
             out.append("")
         if groups and not details:
             out.append(_("Every check's own details: add --details."))
     else:
         out.append(st.ok(_("Every check passed.")))
+    if kept:
+        out.append(kept_line(kept))
     out.append(_("Graded in {seconds:.1f} s.").format(seconds=duration))
     return "\n".join(out) + "\n"
 
 
-def json_report(results: list[CheckResult], duration: float, notes: Sequence[str] = ()) -> dict:
+def withheld_text() -> str:
+    return _("A check kept for grading time: what it ran is not shown.")
+
+
+def kept_line(kept: dict[str, float]) -> str:
+    """What a student's run left out: how many points, in which exercises."""
+    return _("{points} more points are kept for grading time, in checks this run does not show: "
+             "{exercises}.").format(points=_fmt(sum(kept.values())),
+                                   exercises=", ".join(f"{exercise_name(ex)} ({_fmt(p)})"
+                                                       for ex, p in kept.items()))
+
+
+def json_report(results: list[CheckResult], duration: float, notes: Sequence[str] = (),
+                kept: Optional[dict[str, float]] = None) -> dict:
+    """`kept`: as for text_report (the points left out of a student's run)."""
     scores = exercise_scores(results)
     return {
         "score": sum(e.score for e in scores),
@@ -231,7 +257,7 @@ def json_report(results: list[CheckResult], duration: float, notes: Sequence[str
                 "status": "passed" if r.passed else "failed",
                 "output": "" if r.passed else feedback_text(r.feedback),
                 "cause": r.feedback.cause.key if not r.passed and r.feedback.cause else None,
-                "visibility": "visible",
+                "visibility": r.visibility,
             }
             for r in results
         ],
@@ -240,6 +266,7 @@ def json_report(results: list[CheckResult], duration: float, notes: Sequence[str
              "tests": [f"{exercise_name(r.exercise)}: {_(r.title)}" for r in g.results]}
             for key, g in shared_causes(results).items()
         ],
+        **({"kept_for_grading": kept} if kept else {}),
         **({"timing": [{"exercise": r.exercise, "check": r.key, "wall": round(r.duration, 3),
                         "cpu": round(r.cpu, 3), "cpu_programs": round(r.cpu_programs, 3)} for r in results]}
            if os.environ.get("TPGRADER_TIMING") else {}),  # bench/bench.py --per-check

@@ -23,7 +23,7 @@ from .harness import (LIMITS, NPROC_LIMIT, RUNS_AS_OTHER_USER, MissingScript, Un
                       real_time_stretch, take_incidents)
 from .i18n import _, current_language, set_language
 from .isolation import namespaces_unavailable, shared_network_reason
-from .rubric import RubricError, load_rubric
+from .rubric import VISIBLE, Rubric, RubricError, read_rubric
 from .submission import EXERCISE_SCRIPTS, Submission
 from .workers import NOT_DONE, WorkerFailed, WorkerLost, run_in_workers
 
@@ -51,6 +51,7 @@ class CheckResult:
     duration: float = 0.0  # wall seconds, setup and teardown included
     cpu: float = 0.0  # CPU seconds of the grader and of the programs it ran meanwhile
     cpu_programs: float = 0.0  # the programs' share of `cpu`
+    visibility: str = VISIBLE  # rubric.toml's: who sees the check, and when
 
     @property
     def score(self) -> float:
@@ -103,10 +104,14 @@ def unreadable_hint(message: str) -> str:
 
 
 class _Collector:
-    def __init__(self, context: GradingContext, rubric: dict):
+    """`visible_only`: the checks a rubric keeps for grading time are not run
+    (a student's own run)."""
+    def __init__(self, context: GradingContext, rubric: Rubric, visible_only: bool = False):
         self.context = context
         self.rubric = rubric
+        self.visible_only = visible_only
         self.results: dict[str, CheckResult] = {}
+        self.kept_back = 0  # checks left out (visible_only)
         self.errors: list[str] = []
         self._started: dict[str, tuple[float, float]] = {}
 
@@ -117,16 +122,26 @@ class _Collector:
     def grading(self) -> GradingContext:
         return self.context
 
-    def pytest_collection_modifyitems(self, items):
+    def pytest_collection_modifyitems(self, config, items):
+        kept_back = []
         for item in items:
             m = item.get_closest_marker("check")
             if m is None:
                 continue
             ex, key = m.kwargs["exercise"], m.kwargs["key"]
-            if key not in self.rubric.get(ex, {}):
+            if key not in self.rubric.points.get(ex, {}):
                 self.errors.append(f"check {ex}.{key} has no points in the rubric")
+            visibility = self.rubric.visibility_of(ex, key)
+            if self.visible_only and visibility != VISIBLE:
+                kept_back.append(item)
+                continue
             self.results[item.nodeid] = CheckResult(
-                ex, key, m.kwargs["title"], self.rubric.get(ex, {}).get(key, 0.0), passed=False)
+                ex, key, m.kwargs["title"], self.rubric.points.get(ex, {}).get(key, 0.0), passed=False,
+                visibility=visibility)
+        self.kept_back += len(kept_back)
+        if kept_back:
+            items[:] = [item for item in items if item not in kept_back]
+            config.hook.pytest_deselected(items=kept_back)
 
     def pytest_collectreport(self, report):
         if report.failed:
@@ -174,7 +189,8 @@ def cpu_seconds() -> tuple[float, float]:
 def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
           jobs: Optional[int] = None,
           aliases: Optional[dict[str, Path]] = None,
-          until: Optional[float] = None) -> tuple[list[CheckResult], list[str]]:
+          until: Optional[float] = None,
+          visible_only: bool = False) -> tuple[list[CheckResult], list[str]]:
     """Grade one submission: (results, notes). The results come in the order
     of CONTRACT.md's exercises, then of the checks in their file; the notes
     say how the grading ran where the reader should know (see `notes()`).
@@ -187,11 +203,13 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
     session (harness/leftovers.py) leaves nothing behind.
     `aliases`: see Submission (intake.py finds them in a messy hand-in).
     `until` (a time.monotonic() value, --time-limit): the exercises not graded
-    by then get 0, each check saying why (see `not_graded`)."""
+    by then get 0, each check saying why (see `not_graded`).
+    `visible_only`: leave out the checks the rubric keeps for grading time (a
+    student's own run; rubric.py)."""
     wanted = [ex for ex in (exercises or EXERCISE_SCRIPTS) if (CHECKS_DIR / f"{ex}.py").is_file()]
     jobs = min(jobs or (os.cpu_count() or 1) + 1, len(wanted))
     if jobs <= 1 and until is None:
-        results, facts = _grade_here(Path(submission_dir), wanted, aliases)
+        results, facts = _grade_here(Path(submission_dir), wanted, aliases, visible_only)
     else:
         results, facts = [], {}
         # what every worker needs, imported once here, before the forks
@@ -203,7 +221,8 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
         ordered = sorted(wanted, key=lambda ex: -EXPECTED_SECONDS.get(ex, 1))
         language = current_language()
         try:
-            parts = run_in_workers(lambda ex: _grade_here(Path(submission_dir), [ex], aliases), ordered, jobs,
+            parts = run_in_workers(lambda ex: _grade_here(Path(submission_dir), [ex], aliases, visible_only),
+                                   ordered, jobs,
                                    setup=lambda: set_language(language), time_limit=EXERCISE_TIME_LIMIT,
                                    until=until)
         except WorkerFailed as e:
@@ -215,7 +234,7 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
                               "finish").format(exercise=e.task, how=e.how)) from None
         for exercise, part in zip(ordered, parts):
             if part is NOT_DONE:
-                results += not_graded(exercise)
+                results += not_graded(exercise, visible_only)
                 continue
             part, seen = part
             results += part
@@ -225,7 +244,7 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
     return results, notes(facts)
 
 
-def not_graded(exercise: str) -> list[CheckResult]:
+def not_graded(exercise: str, visible_only: bool = False) -> list[CheckResult]:
     """The checks of an exercise the time limit left ungraded: failed, with
     their points, each saying why (one cause for all of them)."""
     summary = _("Not graded: the time given to the grading ran out before this exercise's turn "
@@ -234,9 +253,11 @@ def not_graded(exercise: str) -> list[CheckResult]:
              "make the grading long; if yours end at once, the platform gives the grader too little "
              "time: tell your instructor.")
     feedback = Feedback(summary, hint=hint, cause=Cause("time-limit", summary, hint))
-    rubric = load_rubric()
-    return [CheckResult(exercise, key, title, rubric.get(exercise, {}).get(key, 0.0), passed=False,
-                        feedback=feedback) for key, title in checks_of(exercise)]
+    rubric = read_rubric()
+    return [CheckResult(exercise, key, title, rubric.points.get(exercise, {}).get(key, 0.0), passed=False,
+                        feedback=feedback, visibility=rubric.visibility_of(exercise, key))
+            for key, title in checks_of(exercise)
+            if not (visible_only and rubric.visibility_of(exercise, key) != VISIBLE)]
 
 
 def checks_of(exercise: str) -> list[tuple[str, str]]:
@@ -300,15 +321,16 @@ def sandbox_description(no_namespaces: Optional[str]) -> str:
 
 
 def _grade_here(submission_dir: Path, exercises: list[str],
-                aliases: Optional[dict[str, Path]] = None) -> tuple[list[CheckResult], dict]:
+                aliases: Optional[dict[str, Path]] = None,
+                visible_only: bool = False) -> tuple[list[CheckResult], dict]:
     """Run the checks of `exercises` in this process: (results, facts for
     notes())."""
     submission = Submission(submission_dir, aliases)
     try:
-        rubric = load_rubric()
+        rubric = read_rubric()
     except RubricError as e:
         raise GraderBug(str(e)) from None
-    collector = _Collector(GradingContext(submission), rubric)
+    collector = _Collector(GradingContext(submission), rubric, visible_only)
     args = [
         *[str(CHECKS_DIR / f"{ex}.py") for ex in exercises],  # one module per exercise
         "-c", str(CHECKS_DIR / "pytest.ini"),
@@ -331,7 +353,7 @@ def _grade_here(submission_dir: Path, exercises: list[str],
         raise KeyboardInterrupt
     if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR):
         collector.errors.append(f"pytest exited with {code!r}")
-    if not collector.results:
+    if not collector.results and not collector.kept_back:
         collector.errors.append("no check was collected")
     if collector.errors:
         raise GraderBug("; ".join(collector.errors))

@@ -33,7 +33,8 @@ from typing import Optional, Sequence
 
 from .i18n import _
 from .paths import PROJECT_DIR
-from .report import cause_label, cause_text, exercise_scores, feedback_text, shared_causes
+from .report import cause_label, cause_text, exercise_scores, feedback_text, shared_causes, withheld_text
+from .rubric import VISIBLE, rubric_for_bundle
 from .runner import CheckResult
 
 ARCHIVE = "tp-grader-vpl.zip"
@@ -79,7 +80,7 @@ cannot_grade() {  # say why, with the lowest grade
 trap 'rm -rf "$lib"' EXIT
 limit=$(( ${VPL_MAXTIME:-20} - @SPARE@ ))
 [ "$limit" -ge 5 ] || limit=5
-PYTHONPATH="$lib" PYTHONDONTWRITEBYTECODE=1 "$python" -m grader . --vpl --lang fr --no-color \\
+PYTHONPATH="$lib" PYTHONDONTWRITEBYTECODE=1 "$python" -m grader . --vpl --all-checks --lang fr --no-color \\
     --time-limit "$limit" || cannot_grade "le correcteur s'est arrêté avec le statut $? (son message est au-dessus)"
 RUN
 } > vpl_execution
@@ -103,6 +104,7 @@ def write_bundle(dest: Path, python: Optional[str] = None) -> list[Path]:
         source = work / "source"
         shutil.copytree(PROJECT_DIR, source, symlinks=True, ignore=shutil.ignore_patterns(
             ".git", ".venv", "build", "*.egg-info", "__pycache__", "tests", "reference", "student_template"))
+        (source / "grader" / "rubric.toml").write_text(rubric_for_bundle(), encoding="utf-8")
         _pip(sys.executable, "wheel", "--no-deps", "-w", str(work / "wheel"), str(source))
         wheel = next((work / "wheel").glob("*.whl"))
         # installed by that interpreter's own pip, so that the dependencies
@@ -161,6 +163,8 @@ def vpl_report(results: list[CheckResult], notes: Sequence[str] = (),
             head = f"x {_(r.title)} (0/{_fmt(r.max_score)})"
             if group is not None:
                 lines.append(_content(f"{head} -> [{group.number}] {cause_label(group.cause)}"))
+            elif r.visibility != VISIBLE:  # the student reads this at once: no details
+                lines.append(_content(f"{head} {withheld_text()}"))
             else:
                 lines.append(_content(head))
                 lines += [_content("    " + line) for line in feedback_text(r.feedback).split("\n")]

@@ -39,7 +39,7 @@ def test_variant(variant, tmp_path):
     if variant.loses:
         assert variant.loses in touched
     sub = build(variant, tmp_path / variant.name)
-    proc, report = grade_dir(sub, *[a for ex in touched for a in ("--exercise", ex)])
+    proc, report = grade_dir(sub, *[a for ex in touched for a in ("--exercise", ex)], *variant.grading_options())
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr  # the grader's own; reports may quote the student's
     scores = exercise_scores(report)

@@ -5,6 +5,7 @@ reference solution, or to the folder named by `base`) and a `variant.toml`:
 
     description = "usage message printed on stdout"
     base = "reference"                 # optional: reference (default) or student_template
+    seed = 2027                        # optional: graded with this grading seed (--seed)
     hostile = true                     # optional: hostile code, graded by test_hostile.py only,
                                        # which fills in @PROJECT@, @HAND_IN@ and @PORT@
     remove = ["joueurs_par_nation.py"] # optional: files of the base to delete
@@ -43,6 +44,11 @@ class Variant:
     loses: Optional[str] = None
     failing: list[str] = field(default_factory=list)
     hostile: bool = False
+    seed: Optional[int] = None
+
+    def grading_options(self) -> list[str]:
+        """The grader's options this variant is graded with."""
+        return [] if self.seed is None else ["--seed", str(self.seed)]
 
 
 def load(path: Path) -> Variant:
@@ -50,7 +56,7 @@ def load(path: Path) -> Variant:
     expect = meta.get("expect", {})
     return Variant(path.name, path, meta["description"], meta.get("base", "reference"),
                    meta.get("remove", []), expect.get("loses"), expect.get("failing", []),
-                   meta.get("hostile", False))
+                   meta.get("hostile", False), meta.get("seed"))
 
 
 def all_variants() -> list[Variant]:

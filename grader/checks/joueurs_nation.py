@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from grader import draws
 from grader.checks import common
 from grader.feedback import fail
 from grader.foot import FOOT_FILE, first_mismatch, output_lines, parse_foot
@@ -119,6 +120,9 @@ def test_parent_file_error(consumer):
         "it on its own stderr."))
 
 
+STAND_IN_NATIONS = ["uy", "jp", "ma", "cm", "mx", "us", "ci", "dk", "se", "ch", "gh", "kr"]
+
+
 @check(EX, "parent_delegates", N_("The consumer runs joueurs_nation_subproc.py with the nation and prints what it sends"))
 def test_parent_delegates(sandbox):
     """Put a stand-in producer in place of the student's: the consumer must
@@ -126,7 +130,8 @@ def test_parent_delegates(sandbox):
     stand-in must have received the nation."""
     sandbox.script_name(SUBPROC)  # a missing producer is reported as such
     sandbox.write(SUBPROC, (FAKES_DIR / "fake_subproc.py").read_text(encoding="utf-8"), mode=0o755)
-    nation = "uy"
+    # a nation of no generated file, so that no other line can pass for these
+    nation = draws.choice("uy", STAND_IN_NATIONS, "parent_delegates")
     fake_text = (f"Zébulon Sonde-{nation}:FC Témoin:a:1990:{nation}\n"
                  f"O'Leary Fantôme:Club Fictif {nation}:md:2003:{nation}\n")
     context = _("joueurs_nation_subproc.py was replaced by a stand-in producer that prints these "

@@ -45,6 +45,7 @@ import pytest
 
 from grader.checks import common
 from grader.checks.common import Timeline, python_error, tail
+from grader.draws import client_seed
 from grader.feedback import Cause, fail
 from grader.harness import LiveProcess, Sandbox, waits_for_keyboard
 from grader.i18n import _
@@ -479,6 +480,12 @@ def is_stopped(pid: int) -> bool:
         return False
 
 
+def seeded(public: int) -> str:
+    """A client's random module seeded: `public`, or the grading seed's own
+    draw in its place (grader/draws.py)."""
+    return f"seed:{client_seed(public)}"
+
+
 def drive_text(random: str) -> str:
     """How a client's random module was driven, as a phrase that fits both
     "client 1 started (...)" and "With ..., the client ordered 0 bottles"."""
@@ -517,7 +524,7 @@ class SellingOut:
 def run_selling_out(make: MakeSandbox) -> SellingOut:
     sc = Scenario(make())
     sc.start_server()
-    first = sc.order("seed:7", paused=True)
+    first = sc.order(seeded(7), paused=True)
     run = SellingOut(sc, first, [first])
     while (len(run.sequence) < LOOP_LIMIT and sc.server.is_alive() and run.sequence[-1].received is not None
            and received_total(run.sequence) < STOCK):
@@ -592,7 +599,7 @@ def run_queue(make: MakeSandbox) -> Queue:
     sc = Scenario(make(QUEUE_SCALE))
     sc.start_server()
     sc.pause_server()
-    clients = [sc.start_client(f"seed:{seed}") for seed in (11, 12, 13)]
+    clients = [sc.start_client(seeded(n)) for n in (11, 12, 13)]
     sc.wait_connected(clients, 3)
     released = sc.resume_server()
     for c in clients:
@@ -604,7 +611,7 @@ def run_queue(make: MakeSandbox) -> Queue:
 
 def run_no_server(make: MakeSandbox) -> Scenario:
     sc = Scenario(make())
-    sc.finish([sc.start_client("seed:3")])
+    sc.finish([sc.start_client(seeded(3))])
     sc.close()
     return sc
 
@@ -618,7 +625,7 @@ class RandomOrders:
 
 
 def run_random_orders(make: MakeSandbox) -> RandomOrders:
-    drives = ["low", "high"] + [f"seed:{s}" for s in range(101, 119)]
+    drives = ["low", "high"] + [seeded(n) for n in range(101, 119)]
     orders: list[tuple[str, Optional[int]]] = []
     sc, stock, seen = None, 0, 0
     for drive in drives:
@@ -673,7 +680,7 @@ def run_cross_check(port: Optional[int], make: MakeSandbox) -> None:
         return  # the port could not be taken: nothing to compare
     sc.port = port
     sc.timeline.note(_("the reference server listens on port {port}").format(port=port))
-    c = sc.order("seed:5")
+    c = sc.order(seeded(5))
     said = ref.expect(r"(ORDER|PROTOCOL)[^\r\n]*", timeout=1) or ""
     if not said.startswith("ORDER"):
         return  # the pair has a protocol of its own: the reference does not speak it
