@@ -13,6 +13,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture
+def english():
+    """The grader's messages in English for a test that calls it in-process
+    (French is the default; a test must not depend on one run before it)."""
+    from grader.i18n import current_language, set_language
+    before = current_language()
+    set_language("en")
+    yield
+    set_language(before)
+
+
 def grade_dir(path: Path, *extra: str, lang: str = "en", env: Optional[dict] = None,
               command: Optional[list[str]] = None, cwd: Path = ROOT) -> tuple[subprocess.CompletedProcess, dict]:
     """Grade a folder through the command line, as a student would; returns

@@ -89,7 +89,7 @@ def test_a_class_grading_runs_the_kept_checks(tmp_path):
     assert graded[(JPN, "generated_files")]["status"] == "failed"
 
 
-def test_a_platform_log_withholds_what_a_kept_check_ran():
+def test_a_platform_log_withholds_what_a_kept_check_ran(english):
     from grader.feedback import Feedback
     from grader.report import text_report
     from grader.runner import CheckResult

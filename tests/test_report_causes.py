@@ -88,15 +88,6 @@ def test_french_is_the_default_and_reads_the_causes():
     assert "--details" in proc.stdout
 
 
-@pytest.fixture
-def english():
-    from grader.i18n import current_language, set_language
-    before = current_language()
-    set_language("en")
-    yield
-    set_language(before)
-
-
 def test_a_cause_behind_one_check_is_told_with_that_check(english):
     """Grouping is for causes shared by two checks or more; a lone cause
     stays in its check's own block, and passed checks have none."""
