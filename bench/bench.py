@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from grader.submission import EXERCISE_SCRIPTS  # noqa: E402
+from grader.submission import exercise_scripts  # noqa: E402
 
 # Runs the command given and prints its wall time, CPU time and peak memory
 # (every process it waited for, the student programs the grader reaped included).
@@ -152,7 +152,7 @@ def _measure_all(args, submissions: list[Path], row, tmp: Path) -> None:
     """Every measure asked for, each through `row`."""
     report = tmp / "r.json"
     for sub in submissions:
-        targets = [] if args.whole_only else (args.exercise or list(EXERCISE_SCRIPTS))
+        targets = [] if args.whole_only else (args.exercise or list(exercise_scripts()))
         for ex in targets:
             row(str(sub), ex, grade_command(sub, [ex], args.jobs, report), args.real_time, args.runs)
         row(str(sub), WHOLE, grade_command(sub, [], args.jobs, report), args.real_time, args.runs)

@@ -37,7 +37,7 @@ from .paths import PROJECT_DIR
 from .report import exercise_name
 from .draws import grading_seed
 from .rubric import RUBRIC_FILE, active_rubric_file, load_rubric
-from .submission import EXERCISE_SCRIPTS, JUNK_DIRS, SubmissionError
+from .submission import JUNK_DIRS, SubmissionError, exercise_scripts, lab_scripts
 
 # Moodle names each participant's folder "Full Name_12345_assignsubmission_file_"
 MOODLE_FOLDER = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assign(?:submission|feedback)_(?P<plugin>[a-z]+)_?$")
@@ -104,7 +104,7 @@ def _entries(folder: Path) -> list[Path]:
 
 
 def _lab_scripts() -> set[str]:
-    return {s for scripts in EXERCISE_SCRIPTS.values() for s in scripts}
+    return set(lab_scripts())
 
 
 def _slug(text: str) -> str:
@@ -306,7 +306,7 @@ def not_graded_report(reason: str, wanted: Optional[list[str]] = None) -> dict:
     the total of the exercises `wanted` (default: all), and why."""
     rubric = load_rubric()
     exercises = [{"id": ex, "name": exercise_name(ex), "score": 0.0, "max_score": float(sum(rubric[ex].values()))}
-                 for ex in EXERCISE_SCRIPTS if ex in rubric and (not wanted or ex in wanted)]
+                 for ex in exercise_scripts() if ex in rubric and (not wanted or ex in wanted)]
     return {"score": 0.0, "max_score": sum(e["max_score"] for e in exercises), "execution_time": 0.0,
             "output": reason, "exercises": exercises, "tests": []}
 
@@ -324,7 +324,7 @@ def _read(path: Path) -> str:
 
 def exercise_ids(graded: list[Graded]) -> list[str]:
     seen = {e["id"] for g in graded for e in g.report.get("exercises", [])}
-    return [ex for ex in EXERCISE_SCRIPTS if ex in seen]
+    return [ex for ex in exercise_scripts() if ex in seen]
 
 
 def write_class_csv(graded: list[Graded], path: Path) -> None:

@@ -21,7 +21,7 @@ def run_batch(args) -> int:
     from rich.table import Table
 
     from .batch import Graded, grade_class, read_worksheet
-    from .report import SHORT_NAMES
+    from .report import short_name
     from .submission import SubmissionError
 
     if not args.out:
@@ -74,7 +74,7 @@ def run_batch(args) -> int:
     exercises = [e["id"] for e in graded[0].report.get("exercises", [])] if graded else []
     table.add_column(_("Student"))
     for ex in exercises:
-        table.add_column(SHORT_NAMES.get(ex, ex), justify="right")
+        table.add_column(short_name(ex), justify="right")
     table.add_column(_("Total"), justify="right")
     for g in graded:
         by_id = {e["id"]: e["score"] for e in g.report.get("exercises", [])}

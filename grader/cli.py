@@ -29,7 +29,7 @@ CLEAN_UP_SECONDS = 1.5
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .submission import EXERCISE_SCRIPTS
+    from .submission import exercise_scripts
 
     p = argparse.ArgumentParser(
         prog="grade.sh",
@@ -39,9 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="FILE", help=_("also write the report as JSON to FILE"))
     p.add_argument("--lang", choices=i18n.LANGUAGES, default=None,
                    help=_("language of the report (default: fr)"))
-    p.add_argument("--exercise", action="append", choices=list(EXERCISE_SCRIPTS), metavar="KEY",
+    p.add_argument("--exercise", action="append", choices=list(exercise_scripts()), metavar="KEY",
                    help=_("grade only this exercise (repeatable): {keys}").format(
-                       keys=", ".join(EXERCISE_SCRIPTS)))
+                       keys=", ".join(exercise_scripts())))
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help=_("exercises graded at the same time (default: the number of cores + 1); "
                           "with --batch, hand-ins graded at the same time (default: three per core)"))
@@ -242,7 +242,7 @@ def _grade_one(args) -> int:
     from .report import json_report, text_report, write_json
     from .rubric import read_rubric
     from .runner import GraderBug, grade
-    from .submission import EXERCISE_SCRIPTS, SubmissionError
+    from .submission import SubmissionError, exercise_scripts
 
     if not args.submission:
         return _error(_("which folder? ./grade.sh DIR (or --batch SUBMISSIONS --out RESULTS)"), 2)
@@ -278,7 +278,7 @@ def _grade_one(args) -> int:
     duration = time.monotonic() - start
     # what the student's run left out, said at the end of the report
     kept = {} if all_checks else read_rubric().kept_for_grading(
-        [ex for ex in EXERCISE_SCRIPTS if not args.exercise or ex in args.exercise])
+        [ex for ex in exercise_scripts() if not args.exercise or ex in args.exercise])
     color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
     if args.vpl:
         from .vpl import grade_range, vpl_report

@@ -1,5 +1,7 @@
-"""The football exercises' model: what `foot_2020.txt` holds, which players a
-nation selects, and how a student's output lines are read.
+"""The football exercises' model: what the lab's data file (`foot_2020.txt`)
+holds, which players a nation selects, and how a student's output lines are
+read. The fields of a line, and which of them is the nation, the name, the
+club and the birth year, are the lab's (grader/lab.py).
 
 Output lines are accepted in both layouts of the statement and their mixes:
 `Neymar, PSG, 29`, `Neymar      | PSG              | 29 ans`,
@@ -12,17 +14,17 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .i18n import _
+from .lab import active_lab
 
-FOOT_FILE = "foot_2020.txt"
+FOOT_FILE = active_lab().data.name
 
 
 @dataclass(frozen=True)
 class Player:
     name: str
     club: str
-    position: str
     year: int
-    nation: str
+    nation: str  # the key field: what a script selects on
     line: str  # the line of the file, without its end of line
 
     def age(self, today_year: int) -> int:
@@ -34,12 +36,14 @@ class Player:
 
 
 def parse_foot(text: str) -> list[Player]:
+    data = active_lab().data
+    name, club, year, nation = (data.index(role) for role in ("name", "club", "birth_year", "key"))
     players = []
     for line in text.split("\n"):
         if not line:
             continue
-        name, club, position, year, nation = line.split(":")
-        players.append(Player(name, club, position, int(year), nation, line))
+        fields = line.split(data.separator)
+        players.append(Player(fields[name], fields[club], int(fields[year]), fields[nation], line))
     return players
 
 

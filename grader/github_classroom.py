@@ -137,11 +137,11 @@ def exercise_points() -> dict[str, int]:
     order of the lab. Whole numbers: the command grader reads max-score with
     parseInt."""
     from .rubric import load_rubric
-    from .submission import EXERCISE_SCRIPTS
+    from .submission import exercise_scripts
 
     rubric = load_rubric()
     points = {}
-    for exercise in EXERCISE_SCRIPTS:
+    for exercise in exercise_scripts():
         total = sum(rubric.get(exercise, {}).values())
         if total != int(total):
             raise ValueError(_("GitHub Classroom counts whole points only: {exercise} is worth {points} "
@@ -239,10 +239,10 @@ def grade_exercise(exercise: str, lang: str = "fr", folder: Path = Path(".")) ->
 
 def main(argv: Optional[list[str]] = None) -> int:
     from . import i18n
-    from .submission import EXERCISE_SCRIPTS
+    from .submission import exercise_scripts
 
     p = argparse.ArgumentParser(prog="python -m grader.github_classroom")
-    p.add_argument("exercise", choices=list(EXERCISE_SCRIPTS))
+    p.add_argument("exercise", choices=list(exercise_scripts()))
     p.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE)
     args = p.parse_args(argv)
     i18n.set_language(args.lang)

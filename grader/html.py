@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 
 from .i18n import _, current_language
-from .report import SHORT_NAMES
+from .report import short_name
 from .similarity import THRESHOLD, Pair
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -60,7 +60,7 @@ def summary_page(reports: list[dict], links: list[str], pairs: list[Pair]) -> st
     for ex in dict.fromkeys(e["id"] for r in reports for e in r.get("exercises", [])):
         rows = [e for r in reports for e in r.get("exercises", []) if e["id"] == ex]
         top = max(e["max_score"] for e in rows)
-        exercises.append({"id": ex, "name": rows[0]["name"], "short": SHORT_NAMES.get(ex, ex),
+        exercises.append({"id": ex, "name": rows[0]["name"], "short": short_name(ex),
                           "mean": round(statistics.mean(e["score"] for e in rows), 2), "max": top,
                           "full": sum(1 for e in rows if e["score"] == e["max_score"])})
     checks: dict[str, dict] = {}

@@ -26,9 +26,8 @@ from typing import Optional
 
 from .harness.leftovers import temp_folder_prefix
 from .i18n import _
-from .submission import EXERCISE_SCRIPTS, JUNK_DIRS, SubmissionError
+from .submission import JUNK_DIRS, lab_scripts, SubmissionError
 
-LAB_SCRIPTS = [s for scripts in EXERCISE_SCRIPTS.values() for s in scripts]
 MAX_DEPTH = 3  # scripts deeper than this are not looked for
 ARCHIVE_LIMITS = {"files": 2000, "bytes": 50 * 1024 * 1024}
 
@@ -87,7 +86,7 @@ def _lone_archive(folder: Path) -> Optional[Path]:
     """The archive to grade when `folder` holds no lab script but archives:
     the largest of them (a hand-in uploaded twice keeps its latest, fullest)."""
     files = _candidates(folder)
-    if any(f.name.lower() in LAB_SCRIPTS for f in files):
+    if any(f.name.lower() in lab_scripts() for f in files):
         return None
     archives = [p for p in folder.rglob("*")
                 if p.is_file() and not p.is_symlink()
@@ -183,7 +182,7 @@ def _locate(top: Path, hand_in: HandIn) -> HandIn:
     files = _candidates(top)
     by_folder: dict[Path, int] = {}
     for f in files:
-        if f.name.lower() in LAB_SCRIPTS:
+        if f.name.lower() in lab_scripts():
             by_folder[f.parent] = by_folder.get(f.parent, 0) + 1
     if by_folder:
         # most scripts; then the shallowest
@@ -194,7 +193,7 @@ def _locate(top: Path, hand_in: HandIn) -> HandIn:
     if root != top:
         hand_in.notes.append(_("graded the folder {folder}, where the scripts are").format(
             folder=root.relative_to(top)))
-    for script in LAB_SCRIPTS:
+    for script in lab_scripts():
         if (root / script).is_file():
             continue
         matches = [f for f in files if f.name.lower() == script]
@@ -208,5 +207,5 @@ def _locate(top: Path, hand_in: HandIn) -> HandIn:
             found=os.path.relpath(chosen, top), script=script))
     if not by_folder:
         hand_in.notes.append(_("no script of the lab was found here: they are named {names}").format(
-            names=", ".join(LAB_SCRIPTS)))
+            names=", ".join(lab_scripts())))
     return hand_in

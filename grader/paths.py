@@ -7,8 +7,6 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent  # a checkout; site-packages for an installed wheel
-FIXTURES_DIR = PACKAGE_DIR / "fixtures"
-FOOT_FIXTURE = FIXTURES_DIR / "foot_2020.txt"
 FAKES_DIR = PACKAGE_DIR / "fakes"
 
 

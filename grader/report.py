@@ -12,24 +12,29 @@ from typing import Optional, Sequence
 
 from .feedback import Cause, Feedback
 from .i18n import _
+from .lab import active_lab
 from .rubric import VISIBLE
 from .runner import CheckResult
-from .submission import EXERCISE_SCRIPTS
+from .submission import exercise_scripts
 
-SECTIONS = {
-    "joueurs_par_nation": "I.2", "joueurs_nation": "I.4", "bottles_of_beer2": "II.2",
-    "chrono": "II.1", "multiChrono": "II.1", "wine_bottles": "III.2",
-}
-
-
-SHORT_NAMES = {
-    "joueurs_par_nation": "I.2", "joueurs_nation": "I.4", "bottles_of_beer2": "II.2",
-    "chrono": "II.1 chrono", "multiChrono": "II.1 multi", "wine_bottles": "III.2",
-}
+# Two exercises of one section (II.1) are told apart in a class table's narrow columns.
+_SECTION_MATES = {"chrono": "chrono", "multiChrono": "multi"}
 
 
 def exercise_name(exercise: str) -> str:
-    return f"{SECTIONS[exercise]} {', '.join(EXERCISE_SCRIPTS[exercise])}"
+    """The statement's section and the exercise's scripts: `I.4 a.py, b.py`."""
+    return f"{active_lab().exercises[exercise].section} {', '.join(exercise_scripts()[exercise])}"
+
+
+def short_name(exercise: str) -> str:
+    """A class table's column title: the section, `II.1 multi` where two share it."""
+    exercises = active_lab().exercises
+    if exercise not in exercises:
+        return exercise
+    section = exercises[exercise].section
+    if sum(ex.section == section for ex in exercises.values()) == 1:
+        return section
+    return f"{section} {_SECTION_MATES.get(exercise, exercise)}"
 
 
 @dataclass

@@ -24,7 +24,7 @@ from .harness import (LIMITS, NPROC_LIMIT, RUNS_AS_OTHER_USER, MissingScript, Un
 from .i18n import _, current_language, set_language
 from .isolation import namespaces_unavailable, shared_network_reason
 from .rubric import VISIBLE, Rubric, RubricError, read_rubric
-from .submission import EXERCISE_SCRIPTS, Submission
+from .submission import Submission, exercise_scripts
 from .workers import NOT_DONE, WorkerFailed, WorkerLost, run_in_workers
 
 CHECKS_DIR = Path(__file__).parent / "checks"
@@ -206,7 +206,7 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
     by then get 0, each check saying why (see `not_graded`).
     `visible_only`: leave out the checks the rubric keeps for grading time (a
     student's own run; rubric.py)."""
-    wanted = [ex for ex in (exercises or EXERCISE_SCRIPTS) if (CHECKS_DIR / f"{ex}.py").is_file()]
+    wanted = [ex for ex in (exercises or exercise_scripts()) if (CHECKS_DIR / f"{ex}.py").is_file()]
     jobs = min(jobs or (os.cpu_count() or 1) + 1, len(wanted))
     if jobs <= 1 and until is None:
         results, facts = _grade_here(Path(submission_dir), wanted, aliases, visible_only)
@@ -239,7 +239,7 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
             part, seen = part
             results += part
             facts.update({k: v for k, v in seen.items() if v})
-    order = {ex: i for i, ex in enumerate(EXERCISE_SCRIPTS)}
+    order = {ex: i for i, ex in enumerate(exercise_scripts())}
     results.sort(key=lambda r: order.get(r.exercise, len(order)))  # stable: keeps check order
     return results, notes(facts)
 

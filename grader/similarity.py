@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .submission import EXERCISE_SCRIPTS
+from .submission import exercise_scripts
 
 RUN = 8  # tokens per run
 COMMON = 1 / 3  # a run shared by more than this share of the class is boilerplate
@@ -71,7 +71,7 @@ def similar_pairs(hand_ins: dict[str, dict[str, str]], threshold: float = THRESH
     """`hand_ins`: student key -> {lab script name -> its text}. The pairs at
     least `threshold` alike on some exercise, most alike first."""
     pairs: list[Pair] = []
-    for exercise, scripts in EXERCISE_SCRIPTS.items():
+    for exercise, scripts in exercise_scripts().items():
         by_student = {}
         for key, files in hand_ins.items():
             tokens = [t for s in scripts if s in files for t in normalized_tokens(files[s])]
@@ -98,7 +98,7 @@ def similar_pairs(hand_ins: dict[str, dict[str, str]], threshold: float = THRESH
 
 def scripts_of(root: Path, aliases: Optional[dict[str, Path]] = None) -> dict[str, str]:
     """The texts of the lab scripts of a hand-in (see intake.HandIn)."""
-    files = {s: root / s for scripts in EXERCISE_SCRIPTS.values() for s in scripts if (root / s).is_file()}
+    files = {s: root / s for scripts in exercise_scripts().values() for s in scripts if (root / s).is_file()}
     files.update(aliases or {})
     texts = {}
     for script, path in files.items():

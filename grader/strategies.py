@@ -1,21 +1,25 @@
-"""Hypothesis strategies for valid `foot_2020.txt` files, as CONTRACT.md
-defines them: lines `nom:club:poste:annee:nation`, no empty line; names and
-clubs may hold spaces (not at their ends), accents, hyphens, apostrophes; the
-last line may or may not end with a newline.
+"""Hypothesis strategies for valid data files of the lab (`foot_2020.txt`),
+as CONTRACT.md defines them: lines `nom:club:poste:annee:nation`, no empty
+line; names and clubs may hold spaces (not at their ends), accents, hyphens,
+apostrophes; the last line may or may not end with a newline. The fields and
+their order are the lab's (grader/lab.py): a field that is not the nation,
+the name, the club or the birth year takes the values of `[data.samples]`,
+else those of the lab's fixture.
 
 Real names and clubs are mixed in on purpose: several hold a nation code
 inside them ("Manchester City" holds "it", "Frenkie de Jong" holds "de",
 "Sporting CP" holds "ng"), which catches a test like `nation in line`."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
-NATIONS = ["fr", "es", "br", "it", "pt", "de", "en", "ar", "nl", "be", "ng", "al", "sn", "hr"]
-POSITIONS = ["g", "d", "md", "mo", "a"]
+from .lab import DataFile, active_lab
+
+NATIONS = active_lab().data.samples(active_lab().data.roles["key"])
 REAL_NAMES = [
     "Frenkie de Jong", "Bernardo Silva", "N'Golo Kante", "Di Maria", "Pierre-Emerick Aubameyang",
     "Müller", "Agüero", "Jesus Navas", "Ferland Mendy", "Alexander-Arnold", "Ndiaye",
@@ -50,10 +54,23 @@ names = st.one_of(st.sampled_from(REAL_NAMES), _compound())
 clubs = st.one_of(st.sampled_from(REAL_CLUBS), _compound())
 
 
+def _field_values(data: DataFile) -> list:
+    """A strategy per field of a line, in the lab's order."""
+    by_role = {"name": names, "club": clubs, "birth_year": st.integers(1950, 2012).map(str),
+               "key": st.sampled_from(NATIONS)}
+    roles = {field: role for role, field in data.roles.items()}
+    return [by_role[roles[f]] if f in roles else st.sampled_from(data.samples(f)) for f in data.fields]
+
+
 @st.composite
-def player_lines(draw, nations=st.sampled_from(NATIONS)):
-    return ":".join([draw(names), draw(clubs), draw(st.sampled_from(POSITIONS)),
-                     str(draw(st.integers(1950, 2012))), draw(nations)])
+def player_lines(draw):
+    data = active_lab().data
+    return data.separator.join(draw(values) for values in _field_values(data))
+
+
+def nation_of(line: str) -> str:
+    data = active_lab().data
+    return line.split(data.separator)[data.index("key")]
 
 
 @dataclass(frozen=True)
@@ -72,7 +89,7 @@ class FootCase:
 def foot_cases(draw) -> FootCase:
     lines = draw(st.lists(player_lines(), min_size=1, max_size=10))
     # Usually a nation of the file, sometimes one that is absent.
-    present = sorted({ln.rsplit(":", 1)[1] for ln in lines})
+    present = sorted({nation_of(ln) for ln in lines})
     nation = draw(st.one_of(st.sampled_from(present), st.sampled_from(present),
                             st.sampled_from(NATIONS)))
     final_newline = draw(st.booleans())
@@ -82,8 +99,9 @@ def foot_cases(draw) -> FootCase:
 
 
 # Cases every submission meets, whatever hypothesis draws: the traps of the
-# exercise, each on a small file.
-EXPLICIT_CASES = [
+# exercise, each on a small file. Written as lines of 2021's file
+# (nom:club:poste:annee:nation); `in_lab_layout` writes them in the lab's.
+_EXPLICIT_CASES_2021 = [
     # the last line has no newline and is a player of the nation asked for
     FootCase("Neymar:PSG:a:1992:br\nLloris:Spurs Tottenham:g:1986:fr\nMarquinhos:PSG:d:1994:br",
              "br", datetime(2030, 3, 1, 10, 0)),
@@ -99,6 +117,28 @@ EXPLICIT_CASES = [
     FootCase("Neymar:PSG:a:1992:br\nLloris:Spurs Tottenham:g:1986:fr\n", "ar",
              datetime(2022, 6, 1, 10, 0)),
 ]
+
+
+def in_lab_layout(line: str, data: DataFile) -> str:
+    """A line of 2021's file (nom:club:poste:annee:nation) with its fields in
+    the lab's order: the name, club, birth year and nation by their role,
+    another field by its name if 2021's file has it, else the first of the
+    lab's sample values (the 2021 lab leaves every line as it is)."""
+    if not line:
+        return line
+    roles = {field: role for role, field in data.roles.items()}
+    of_2021 = dict(zip(("nom", "club", "poste", "annee", "nation"), line.split(":")))
+    by_role = {"name": of_2021["nom"], "club": of_2021["club"], "birth_year": of_2021["annee"],
+               "key": of_2021["nation"]}
+    return data.separator.join(by_role[roles[f]] if f in roles else of_2021.get(f) or data.samples(f)[0]
+                               for f in data.fields)
+
+
+def case_in_lab_layout(case: FootCase, data: DataFile) -> FootCase:
+    return replace(case, text="\n".join(in_lab_layout(line, data) for line in case.text.split("\n")))
+
+
+EXPLICIT_CASES = [case_in_lab_layout(case, active_lab().data) for case in _EXPLICIT_CASES_2021]
 
 def _without_local_constants() -> None:
     """hypothesis (6.131 and later) mixes into what it draws the literals of

@@ -8,15 +8,17 @@ import stat
 from pathlib import Path
 from typing import Optional
 
-# The scripts a student writes, per exercise key of CONTRACT.md.
-EXERCISE_SCRIPTS = {
-    "joueurs_par_nation": ["joueurs_par_nation.py"],
-    "joueurs_nation": ["joueurs_nation_subproc.py", "joueurs_nation_parent.py"],
-    "bottles_of_beer2": ["bottles_of_beer2.py"],
-    "chrono": ["chrono.py"],
-    "multiChrono": ["multiChrono.py"],
-    "wine_bottles": ["wine_bottles_server.py", "wine_bottles_client.py"],
-}
+from .lab import active_lab
+
+def exercise_scripts() -> dict[str, list[str]]:
+    """The scripts a student writes, per exercise key of CONTRACT.md, in the
+    report's order: the active lab's (grader/lab.py)."""
+    return active_lab().scripts()
+
+
+def lab_scripts() -> list[str]:
+    """Every script of the lab, in that order."""
+    return active_lab().all_scripts()
 
 
 # Folders that are never the student's work: not searched, not copied.
@@ -48,7 +50,7 @@ class Submission:
         # depth mismatch", gh-106905), and the checks run programs in threads
         # while pytest parses source for its own reports.
         self._unwritten = {script: self._holds_nothing(script)
-                           for scripts in EXERCISE_SCRIPTS.values() for script in scripts}
+                           for script in lab_scripts()}
 
     def resolve(self, script: str) -> Optional[str]:
         """The file name in the submission (and in its working copies) for
@@ -134,7 +136,7 @@ class Submission:
                         ignore=lambda _dir, names: [n for n in names if n.lower() in JUNK_DIRS])
         for script, source in self.aliases.items():
             shutil.copy(source, dest / script)
-        for scripts in EXERCISE_SCRIPTS.values():
+        for scripts in exercise_scripts().values():
             for s in scripts:
                 p = dest / s
                 if p.is_file():

@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Optional
 
 from .i18n import _
 from .report import exercise_name, exercise_scores
-from .submission import EXERCISE_SCRIPTS, JUNK_DIRS
+from .submission import JUNK_DIRS, exercise_scripts, lab_scripts
 
 # An editor's save is several events (a temporary file, a rename, a chmod):
 # one look at the scripts for all of them.
@@ -29,7 +29,6 @@ DEBOUNCE_MS = 300
 # The first empty batch from watchfiles says the folder is watched.
 ARMED_MS = 200
 
-LAB_SCRIPTS = {script for scripts in EXERCISE_SCRIPTS.values() for script in scripts}
 
 
 def scripts_state(folder: Path) -> dict[str, str]:
@@ -39,7 +38,7 @@ def scripts_state(folder: Path) -> dict[str, str]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".") and d not in JUNK_DIRS]
         for name in files:
-            if name in LAB_SCRIPTS:
+            if name in lab_scripts():
                 path = os.path.join(root, name)
                 try:
                     with open(path, "rb") as f:
@@ -52,7 +51,7 @@ def scripts_state(folder: Path) -> dict[str, str]:
 def exercises_of(changed: Iterable[str]) -> list[str]:
     """The exercises whose scripts are among the changed files, in the lab's order."""
     names = {Path(p).name for p in changed}
-    return [ex for ex, scripts in EXERCISE_SCRIPTS.items() if names & set(scripts)]
+    return [ex for ex, scripts in exercise_scripts().items() if names & set(scripts)]
 
 
 def summary_lines(results) -> list[str]:
@@ -99,7 +98,7 @@ def watch(folder: Path, grade_exercises: Callable[[Optional[list[str]]], list], 
         before = scripts_state(folder)
         started = time.monotonic()
         results = grade_exercises(exercises)
-        names = ", ".join(exercise_name(ex) for ex in (exercises or EXERCISE_SCRIPTS))
+        names = ", ".join(exercise_name(ex) for ex in (exercises or exercise_scripts()))
         say(_("[{time}] graded {exercises} in {seconds:.1f} s").format(
             time=time.strftime("%H:%M:%S"), exercises=names, seconds=time.monotonic() - started))
         for line in summary_lines(results):

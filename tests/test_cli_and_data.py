@@ -7,7 +7,7 @@ import sys
 from conftest import ROOT, grade_dir
 from grader.foot import parse_foot, players_of
 from grader.i18n import LOCALE_DIR, read_po, source_messages
-from grader.paths import FOOT_FIXTURE
+from grader.lab import active_lab
 from grader.rubric import load_rubric
 
 
@@ -108,7 +108,7 @@ def test_rubric_points_match_the_checks():
 
 
 def test_fixture_reproduces_the_statement_transcripts():
-    text = FOOT_FIXTURE.read_text(encoding="utf-8")
+    text = active_lab().data.fixture.read_text(encoding="utf-8")
     assert len(parse_foot(text)) >= 100
     br = [(p.name, p.club, 2021 - p.year) for p in players_of(text, "br")]
     assert br == [("Neymar", "PSG", 29), ("Alisson", "Liverpool", 29), ("Firmino", "Liverpool", 30),

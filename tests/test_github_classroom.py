@@ -18,7 +18,7 @@ from conftest import ROOT, marked_processes
 from grader.github_classroom import GRADER_ZIP, VENDORED, WORKFLOW, exercise_points, write_workflow
 from grader.report import exercise_name
 from grader.rubric import load_rubric
-from grader.submission import EXERCISE_SCRIPTS
+from grader.submission import exercise_scripts
 
 JOB = "run-autograding-tests"
 CHECKOUT = "actions/checkout@v4"
@@ -141,14 +141,14 @@ def test_workflow_has_a_step_per_exercise_worth_its_points(template):
     graders = [s for s in steps if s.get("uses") == COMMAND_GRADER]
     rubric = load_rubric()
     assert [(s["id"], s["with"]["max-score"]) for s in graders] == [
-        (e, sum(rubric[e].values())) for e in EXERCISE_SCRIPTS]
-    assert [s["with"]["test-name"] for s in graders] == [exercise_name(e) for e in EXERCISE_SCRIPTS]
+        (e, sum(rubric[e].values())) for e in exercise_scripts()]
+    assert [s["with"]["test-name"] for s in graders] == [exercise_name(e) for e in exercise_scripts()]
     assert sum(exercise_points().values()) == sum(sum(c.values()) for c in rubric.values())
     upload = next(s for s in steps if s.get("uses") == UPLOAD)
     assert upload["if"] == "always()" and upload["with"]["path"] == "classroom-report.json"
     assert steps.index(graders[-1]) < steps.index(upload) < len(steps) - 1
     assert steps[-1]["uses"] == REPORTER
-    assert steps[-1]["with"]["runners"] == ",".join(EXERCISE_SCRIPTS)
+    assert steps[-1]["with"]["runners"] == ",".join(exercise_scripts())
 
 
 def test_the_grader_archive_is_the_grader(template, tmp_path):

@@ -14,7 +14,8 @@ from conftest import ROOT, exercise_scores, grade_dir
 from variants import SUBMISSIONS, build, load
 
 from grader.checks.common import file_error_wording_ok
-from grader.paths import FAKES_DIR, FOOT_FIXTURE
+from grader.lab import active_lab
+from grader.paths import FAKES_DIR
 
 _graded: dict = {}
 
@@ -89,7 +90,7 @@ def test_the_graders_producer_behaves_as_the_reference(tmp_path):
         d = tmp_path / script.parent.name
         d.mkdir()
         shutil.copy(script, d / "joueurs_nation_subproc.py")
-        shutil.copy(FOOT_FIXTURE, d / "foot_2020.txt")
+        shutil.copy(active_lab().data.fixture, d / "foot_2020.txt")
         out = []
         for args in (["fr"], ["br", "en", "trop"], ["zz"], []):
             p = subprocess.run([sys.executable, "joueurs_nation_subproc.py", *args], cwd=d,

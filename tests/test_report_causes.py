@@ -3,7 +3,6 @@ missing script, a program waiting for the keyboard...), with the checks it
 cost; every check keeps its line and its full details (--details, JSON)."""
 import shutil
 
-import pytest
 
 from conftest import ROOT, grade_dir
 from variants import SUBMISSIONS, build, load

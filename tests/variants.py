@@ -65,9 +65,9 @@ def all_variants() -> list[Variant]:
 
 def touched_exercises(variant: Variant) -> list[str]:
     """The exercises whose scripts the variant changes or removes."""
-    from grader.submission import EXERCISE_SCRIPTS
+    from grader.submission import exercise_scripts
     changed = {f.name for f in variant.path.iterdir() if f.name != "variant.toml"} | set(variant.remove)
-    return [ex for ex, scripts in EXERCISE_SCRIPTS.items() if changed & set(scripts)]
+    return [ex for ex, scripts in exercise_scripts().items() if changed & set(scripts)]
 
 
 def build(variant: Variant, dest: Path, fill: Optional[dict[str, str]] = None) -> Path:

@@ -11,10 +11,11 @@ from grader.checks import common
 from grader.checks.signals import SignalSession, numbers_besides
 from grader.harness import Sandbox
 from grader.i18n import N_, _
+from grader.lab import active_lab
 from grader.runner import check
 
 EX = "chrono"
-SCRIPT = "chrono.py"
+SCRIPT = active_lab().exercises[EX].script()
 # One second of the program's clock lasts 0.2 s: a few seconds of counting
 # take under a second, and the scheduling jitter of a busy machine stays far
 # below one (virtual) second.

@@ -18,8 +18,9 @@ from grader.foot import (FOOT_FILE, Player, diagnose, first_mismatch, line_match
                          parse_foot)
 from grader.harness import DEFAULT_OUTPUT_CAP, LiveProcess, RunResult, Sandbox, waits_for_keyboard
 from grader.i18n import _
+from grader.lab import active_lab
 from grader.strategies import EXPLICIT_CASES, PROPERTY_SETTINGS, FootCase, foot_cases
-from grader.submission import EXERCISE_SCRIPTS
+from grader.submission import lab_scripts
 
 TRACEBACK = "Traceback (most recent call last)"
 
@@ -93,25 +94,34 @@ def fail_if_traceback(r: RunResult, hint: str, context: Optional[str] = None) ->
 # report tells once however many checks it cost (see feedback.Cause)
 
 
-# How many arguments the statement gives each script: the nation, or none.
-STATEMENT_ARGS = {"joueurs_par_nation.py": 1, "joueurs_nation_subproc.py": 1,
-                  "joueurs_nation_parent.py": 1}
 _USAGE_LINE = re.compile(r"^[^\n]*\busage\b[^\n]*$", re.I | re.M)
 _INPUT_EOF = re.compile(r"^EOFError\b.*reading a line", re.M)
 
 
-PRODUCER = "joueurs_nation_subproc.py"
-CONSUMER = "joueurs_nation_parent.py"
+def example_nation(exercise: str) -> str:
+    """The nation of the statement's example run of `exercise`."""
+    return active_lab().exercises[exercise].example
+
+
+def second_nation(exercise: str) -> str:
+    """Another nation of the statement's examples, for the runs that are not
+    the example's (extra arguments): I.4's, which differs from I.2's."""
+    lab = active_lab().exercises
+    return (lab.get("joueurs_nation") or lab[exercise]).example
+
+
+PRODUCER = active_lab().exercises["joueurs_nation"].script("producer")
+CONSUMER = active_lab().exercises["joueurs_nation"].script("consumer")
 
 
 def usage_names(line: str) -> set[str]:
     """The lab scripts a usage line names."""
-    return {s for scripts in EXERCISE_SCRIPTS.values() for s in scripts if s[:-3] in line}
+    return {s for s in lab_scripts() if s[:-3] in line}
 
 
 def statement_command(script: str) -> str:
     """How the statement starts `script`: `./joueurs_par_nation.py nation`."""
-    return " ".join(["./" + script] + ["nation"] * STATEMENT_ARGS.get(script, 0))
+    return " ".join(["./" + script, *active_lab().statement_args(script)])
 
 
 def cause_of(script: str, args: Sequence[str], output: str, status: Optional[int], ended: bool,
@@ -146,7 +156,7 @@ def cause_of(script: str, args: Sequence[str], output: str, status: Optional[int
             return None
         stopped = (_("stopped with exit status {status}").format(status=status) if status is not None
                    else _("stopped"))
-        given = STATEMENT_ARGS.get(script, 0)
+        given = len(active_lab().statement_args(script))
         if len(args) > given:
             return Cause(f"rejects_extra:{script}",
                          _("{script} {stopped} after printing `{line}` when it was given extra "
@@ -371,10 +381,10 @@ def check_usage_error(sandbox: Sandbox, script: str, context: Optional[str] = No
 
 def check_usage_wording(sandbox: Sandbox, script: str, context: Optional[str] = None) -> None:
     r = usage_run(sandbox, script, context)
-    stem = script[:-3]
-    if not re.search(rf"\busage\b.*\b{stem}\b(?: py)? nation\b", _words(r.output)):
+    usage = active_lab().exercise_of(script).usage
+    if not re.search(usage_pattern(usage, script), _words(r.output)):
         fail(_("The usage message is not the statement's."), command=r.command, context=context,
-             expected=f"Usage: {script} nation", actual=show_run(r),
+             expected=usage.format(script=script), actual=show_run(r),
              hint=_("The statement's message is `Usage: {script} nation` (the name may be a path, "
                     "case and spacing are free).").format(script=script))
 
@@ -439,20 +449,49 @@ def _folded_words(text: str) -> str:
     return _words("".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
-# `foot_2020.txt : Pb ouverture`: `Pb` or `Problème`, with or without `à l'`
-# or `de` (`d'`) before `ouverture`; case, accents, spacing and punctuation free.
-_FILE_ERROR_WORDING = re.compile(r"\bfoot_2020 txt\b.*\b(?:pb|probleme) (?:(?:a|de|d) )?(?:l )?ouverture\b")
+def usage_pattern(usage: str, script: str) -> str:
+    """The lab's usage line (`Usage: {script} nation`) as a pattern over
+    _words of an output: the script's name may be a path (anything between
+    the words before it and its name) and may lack `.py`."""
+    before, after = (_words(part) for part in usage.split("{script}", 1))
+    pattern = (rf"\b{re.escape(before)}\b.*" if before else "") + rf"\b{re.escape(script[:-3])}\b(?: py)?"
+    return pattern + (f" {re.escape(after)}\\b" if after else "")
 
 
-def file_error_wording_ok(text: str) -> bool:
-    return _FILE_ERROR_WORDING.search(_folded_words(text)) is not None
+# Between two words of a file error, French may put `à l'`, `de` or `d'`
+# (`Problème à l'ouverture`), and `Pb` is short for `Problème`.
+_WORDING_FILLER = "(?:(?:a|de|d) )?(?:l )?"
+_WORDING_SYNONYMS = {"pb": "(?:pb|probleme)"}
+
+
+def file_error_pattern(wording: str, file_name: str) -> str:
+    """The lab's file error (`{file} : Pb ouverture`) as a pattern over
+    _folded_words of an output: the file name, then the message's words,
+    with the fillers and synonyms above; case, accents, spacing and
+    punctuation free."""
+    before, after = (_folded_words(part).split() for part in wording.split("{file}", 1))
+    words = [_WORDING_SYNONYMS.get(w, re.escape(w)) for w in after]
+    pattern = rf"\b{re.escape(_words(file_name))}\b"
+    if before:
+        pattern = rf"\b{' '.join(map(re.escape, before))}\b.*" + pattern
+    return pattern + (rf".*\b{words[0]} " + " ".join(
+        _WORDING_FILLER + w for w in words[1:]) + r"\b" if words else "")
+
+
+def file_error_wording_ok(text: str, script: Optional[str] = None) -> bool:
+    """`text` holds the file error of `script`'s exercise (default I.2's)."""
+    lab = active_lab()
+    exercise = lab.exercise_of(script) if script else lab.exercises["joueurs_par_nation"]
+    pattern = file_error_pattern(exercise.file_error, lab.data.name)
+    return re.search(pattern, _folded_words(text)) is not None
 
 
 def check_file_error_wording(sandbox: Sandbox, script: str, note: Optional[str] = None) -> None:
     r, context = file_error_run(sandbox, script, "missing", note=note)
-    if not file_error_wording_ok(r.output):
+    if not file_error_wording_ok(r.output, script):
+        wording = active_lab().exercise_of(script).file_error.format(file=FOOT_FILE)
         fail(_("The message for a missing file is not the statement's."), command=r.command,
-             context=context, expected="foot_2020.txt : Pb ouverture", actual=show_run(r),
+             context=context, expected=wording, actual=show_run(r),
              hint=_("The statement's message is `foot_2020.txt : Pb ouverture`: the file name "
                     "first, then `Pb` or `Problème`, with or without `à l'` or `de` before "
                     "`ouverture` (`foot_2020.txt : Problème à l'ouverture.` is right too); case, "

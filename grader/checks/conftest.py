@@ -1,20 +1,19 @@
 """Fixtures of the checks. `grading` (the submission and options) comes from
 the runner's plugin."""
-from datetime import datetime
-
 import pytest
 
 from grader.harness import Sandbox
-from grader.paths import FOOT_FIXTURE
+from grader.lab import active_lab
 
-# "lancé en 2021": the statement's transcripts show ages of 2021.
-STATEMENT_TODAY = datetime(2021, 6, 15, 10, 0)
+# The statement's transcripts show ages of its year ("lancé en 2021").
+STATEMENT_TODAY = active_lab().today
+FOOT_FIXTURE = active_lab().data.fixture
 
 
 @pytest.fixture
 def sandbox(grading):
-    """A fresh copy of the submission with the lab's foot_2020.txt, "today"
-    in 2021; every process started in it is killed at the end of the check."""
+    """A fresh copy of the submission with the lab's data file (foot_2020.txt),
+    the statement's "today" (in 2021); every process started in it is killed at the end of the check."""
     with Sandbox(grading.submission, today=STATEMENT_TODAY, data_files=[FOOT_FIXTURE]) as sb:
         yield sb
 

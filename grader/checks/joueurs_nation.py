@@ -19,8 +19,9 @@ from grader.paths import FAKES_DIR
 from grader.runner import check
 
 EX = "joueurs_nation"
-SUBPROC = "joueurs_nation_subproc.py"
-PARENT = "joueurs_nation_parent.py"
+SUBPROC = common.PRODUCER
+PARENT = common.CONSUMER
+EXAMPLE = common.example_nation(EX)  # fr
 PRODUCER_LOG = ".tpgrader-producer-calls"
 REFERENCE_PRODUCER = FAKES_DIR / "joueurs_nation_subproc.py"
 
@@ -45,17 +46,17 @@ def consumer(sandbox):
 
 @check(EX, "subproc_launch", N_("Runs as ./joueurs_nation_subproc.py"))
 def test_subproc_launch(sandbox):
-    common.check_launch(sandbox, SUBPROC, [["fr"], []])
+    common.check_launch(sandbox, SUBPROC, [[EXAMPLE], []])
 
 
 @check(EX, "subproc_transcript", N_("./joueurs_nation_subproc.py fr prints the file's fr lines unchanged"))
 def test_subproc_transcript(sandbox, foot_text):
-    common.check_lines_unchanged(sandbox, SUBPROC, ["fr"], foot_text, "fr")
+    common.check_lines_unchanged(sandbox, SUBPROC, [EXAMPLE], foot_text, EXAMPLE)
 
 
 @check(EX, "subproc_blank_lines", N_("Producer: no blank line between the lines it prints (./joueurs_nation_subproc.py fr)"))
 def test_subproc_blank_lines(sandbox):
-    common.check_blank_lines(sandbox, SUBPROC, ["fr"])
+    common.check_blank_lines(sandbox, SUBPROC, [EXAMPLE])
 
 
 @check(EX, "subproc_usage_error", N_("Producer without argument: a message on stderr, nothing on stdout, non-zero status"))
@@ -89,12 +90,12 @@ def test_subproc_generated_files(sandbox):
 @check(EX, "parent_launch", N_("Runs as ./joueurs_nation_parent.py"))
 def test_parent_launch(consumer):
     sandbox, _note = consumer
-    common.check_launch(sandbox, PARENT, [["fr"], []])
+    common.check_launch(sandbox, PARENT, [[EXAMPLE], []])
 
 
 @check(EX, "parent_transcript", N_("The statement's example: ./joueurs_nation_parent.py fr (in 2021)"))
 def test_parent_transcript(sandbox, foot_text):
-    common.check_players(sandbox, PARENT, ["fr"], foot_text, "fr", context=_(
+    common.check_players(sandbox, PARENT, [EXAMPLE], foot_text, EXAMPLE, context=_(
         "your two scripts together, as in the statement: joueurs_nation_parent.py runs your "
         "joueurs_nation_subproc.py"))
 
@@ -184,12 +185,12 @@ def test_parent_generated_files(consumer):
 @check(EX, "parent_blank_lines", N_("Consumer: no blank line between the players (./joueurs_nation_parent.py fr)"))
 def test_parent_blank_lines(consumer):
     sandbox, note = consumer
-    common.check_blank_lines(sandbox, PARENT, ["fr"], context=note)
+    common.check_blank_lines(sandbox, PARENT, [EXAMPLE], context=note)
 
 
 @check(EX, "extra_args", N_("Extra arguments are ignored by both scripts"))
 def test_extra_args(sandbox, foot_text):
     """The producer as it is; then the consumer with the grader's producer."""
-    common.check_lines_unchanged(sandbox, SUBPROC, ["fr", "en", "trop"], foot_text, "fr")
+    common.check_lines_unchanged(sandbox, SUBPROC, [EXAMPLE, "en", "trop"], foot_text, EXAMPLE)
     note = with_reference_producer(sandbox)
-    common.check_players(sandbox, PARENT, ["fr", "en", "trop"], foot_text, "fr", context=note)
+    common.check_players(sandbox, PARENT, [EXAMPLE, "en", "trop"], foot_text, EXAMPLE, context=note)

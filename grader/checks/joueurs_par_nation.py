@@ -1,20 +1,23 @@
 """I.2 joueurs_par_nation.py nation"""
 from grader.checks import common
 from grader.i18n import N_
+from grader.lab import active_lab
 from grader.runner import check
 
 EX = "joueurs_par_nation"
-SCRIPT = "joueurs_par_nation.py"
+SCRIPT = active_lab().exercises[EX].script()
+EXAMPLE = common.example_nation(EX)  # br
+OTHER = common.second_nation(EX)  # fr
 
 
 @check(EX, "launch", N_("Runs as ./joueurs_par_nation.py"))
 def test_launch(sandbox):
-    common.check_launch(sandbox, SCRIPT, [["br"], []])
+    common.check_launch(sandbox, SCRIPT, [[EXAMPLE], []])
 
 
 @check(EX, "transcript", N_("The statement's example: ./joueurs_par_nation.py br (in 2021)"))
 def test_transcript(sandbox, foot_text):
-    common.check_players(sandbox, SCRIPT, ["br"], foot_text, "br")
+    common.check_players(sandbox, SCRIPT, [EXAMPLE], foot_text, EXAMPLE)
 
 
 @check(EX, "usage_error", N_("No argument: a message on stderr, nothing on stdout, non-zero status"))
@@ -44,12 +47,12 @@ def test_unreadable_file(sandbox):
 
 @check(EX, "extra_args", N_("Extra arguments are ignored"))
 def test_extra_args(sandbox, foot_text):
-    common.check_players(sandbox, SCRIPT, ["fr", "en", "trop"], foot_text, "fr")
+    common.check_players(sandbox, SCRIPT, [OTHER, "en", "trop"], foot_text, OTHER)
 
 
 @check(EX, "blank_lines", N_("No blank line between the players (./joueurs_par_nation.py br)"))
 def test_blank_lines(sandbox):
-    common.check_blank_lines(sandbox, SCRIPT, ["br"])
+    common.check_blank_lines(sandbox, SCRIPT, [EXAMPLE])
 
 
 @check(EX, "generated_files", N_("Generated files and another 'today': right players, ages and order; none for an absent nation"), timeout=120)

@@ -14,11 +14,13 @@ from grader.checks import common
 from grader.checks.signals import SignalSession
 from grader.harness import Sandbox, process_cmdline, wait_for_handlers, wait_idle
 from grader.i18n import N_, _
+from grader.lab import active_lab
 from grader.paths import FAKES_DIR
 from grader.runner import check
 
 EX = "multiChrono"
-SCRIPT = "multiChrono.py"
+SCRIPT = active_lab().exercises[EX].script()
+CHRONO = active_lab().exercises["chrono"].script()  # what the parent execs
 TIME_SCALE = 5
 CHILDREN = 2
 
@@ -27,7 +29,7 @@ CHILDREN = 2
 def multi(grading):
     with Sandbox(grading.submission, time_scale=TIME_SCALE) as sb:
         sb.script_name(SCRIPT)
-        sb.write("chrono.py", (FAKES_DIR / "chrono.py").read_text(encoding="utf-8"), mode=0o755)
+        sb.write(CHRONO, (FAKES_DIR / "chrono.py").read_text(encoding="utf-8"), mode=0o755)
         yield Multi(sb)
 
 
@@ -36,7 +38,7 @@ def runs_chrono(p: psutil.Process) -> bool:
     os.system() does, is not the chronometer)."""
     cmd = process_cmdline(p)
     return (bool(cmd) and "python" in os.path.basename(cmd[0])
-            and any(os.path.basename(a) == "chrono.py" for a in cmd[1:]))
+            and any(os.path.basename(a) == CHRONO for a in cmd[1:]))
 
 
 class Multi(SignalSession):

@@ -49,11 +49,12 @@ from grader.draws import client_seed
 from grader.feedback import Cause, fail
 from grader.harness import LiveProcess, Sandbox, waits_for_keyboard
 from grader.i18n import _
+from grader.lab import active_lab
 from grader.isolation import TCP_ESTABLISHED, connected_to, listening_ports, tcp_sockets
 from grader.paths import FAKES_DIR
 
-SERVER = "wine_bottles_server.py"
-CLIENT = "wine_bottles_client.py"
+SERVER = active_lab().exercises["wine_bottles"].script("server")
+CLIENT = active_lab().exercises["wine_bottles"].script("client")
 STOCK = 300
 TIME_SCALE = 10  # the server's 3 s take 0.3 s
 # Three clients queued at once: 3 s take 0.6 s, so that answers given together

@@ -1,0 +1,341 @@
+"""The lab: what one year's statement fixes and the checks read, from a lab
+file (TOML). `grader/labs/2021.toml` describes the statement of 2021
+(../shared/lab/enonce.md) and is the default.
+
+A lab file holds the data file (its name, its fields in order, which field
+is the nation, the name, the club and the birth year, the statement's own
+copy), the "today" of the statement's examples, and per exercise its
+section, its scripts, the arguments the statement gives them, its example
+and its wordings. Only what the grader honours is accepted: an unknown key
+is an error, named with its line, as are a missing key and two scripts of
+the same name.
+
+The active lab is process-global, like the rubric (`use_lab`): set once per
+command, before the workers fork; they inherit it."""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Optional
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+LABS_DIR = Path(__file__).parent / "labs"
+DEFAULT_LAB_FILE = LABS_DIR / "2021.toml"
+
+# The exercises the grader has checks for, in the report's order, and the
+# scripts each needs, by role (a check names a script by its role).
+EXERCISE_ROLES: dict[str, tuple[str, ...]] = {
+    "joueurs_par_nation": ("script",),
+    "joueurs_nation": ("producer", "consumer"),
+    "bottles_of_beer2": ("script",),
+    "chrono": ("script",),
+    "multiChrono": ("script",),
+    "wine_bottles": ("server", "client"),
+}
+# The football exercises read the data file: the statement gives each an
+# example run and the wordings of its usage and file errors.
+FOOTBALL_EXERCISES = ("joueurs_par_nation", "joueurs_nation")
+# An exercise whose checks run another exercise's script (multiChrono execs chrono.py).
+NEEDS = {"multiChrono": "chrono"}
+# What a player line of the data file must say, whatever the lab calls it.
+DATA_ROLES = ("key", "name", "club", "birth_year")
+# The places a layout of a player line may hold.
+LAYOUT_PLACES = ("name", "club", "age")
+
+
+class LabError(Exception):
+    """A lab file the grader cannot use: one line, naming the file and, where
+    it can, the line."""
+
+
+@dataclass(frozen=True)
+class DataFile:
+    name: str  # as the student's scripts open it: foot_2020.txt
+    fixture: Path  # the statement's own copy
+    fields: tuple[str, ...]  # in the order of a line
+    separator: str
+    roles: dict[str, str]  # DATA_ROLES -> a field name
+    layouts: tuple[str, ...]  # "{name}, {club}, {age}", ...
+    given_samples: dict[str, tuple[str, ...]]  # field -> values generated files draw from
+
+    def samples(self, field: str) -> tuple[str, ...]:
+        """The values a generated file draws for `field`: the lab's
+        `[data.samples]`, else those of the fixture, in their order there."""
+        if field in self.given_samples:
+            return self.given_samples[field]
+        column = self.index(field) if field in self.fields else None
+        seen: dict[str, None] = {}
+        for line in self.fixture.read_text(encoding="utf-8").split("\n"):
+            if line and column is not None:
+                seen.setdefault(line.split(self.separator)[column], None)
+        return tuple(seen)
+
+    def index(self, role_or_field: str) -> int:
+        """The position in a line of a field, or of the field that plays a role."""
+        return self.fields.index(self.roles.get(role_or_field, role_or_field))
+
+
+@dataclass(frozen=True)
+class Exercise:
+    key: str  # CONTRACT.md's exercise key, the rubric's section
+    section: str  # the statement's numbering: "I.2"
+    scripts: dict[str, str]  # role -> file name, in the roles' order
+    args: tuple[str, ...]  # what the statement passes its scripts: ("nation",) or ()
+    example: Optional[str]  # the argument of the statement's example run
+    usage: Optional[str]  # "Usage: {script} nation"
+    file_error: Optional[str]  # "{file} : Pb ouverture"
+
+    def script(self, role: str = "script") -> str:
+        return self.scripts[role]
+
+
+@dataclass(frozen=True)
+class Lab:
+    path: Path
+    name: str
+    data: DataFile
+    today: datetime  # the "today" of the statement's examples
+    exercises: dict[str, Exercise]  # in the grader's order
+    rubric: Optional[Path]  # the lab's own rubric, if it names one
+
+    def scripts(self) -> dict[str, list[str]]:
+        """Exercise -> the scripts a student writes for it."""
+        return {key: list(ex.scripts.values()) for key, ex in self.exercises.items()}
+
+    def all_scripts(self) -> list[str]:
+        return [s for ex in self.exercises.values() for s in ex.scripts.values()]
+
+    def exercise_of(self, script: str) -> Optional[Exercise]:
+        return next((ex for ex in self.exercises.values() if script in ex.scripts.values()), None)
+
+    def statement_args(self, script: str) -> tuple[str, ...]:
+        """The arguments the statement gives `script` (their names)."""
+        ex = self.exercise_of(script)
+        return ex.args if ex else ()
+
+
+# ---------------------------------------------------------------------------
+# Reading a lab file
+
+
+class _Lines:
+    """Where a key of the file is written, to name its line in an error."""
+
+    _HEADER = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(?:#.*)?$")
+    _KEY = re.compile(r"^\s*([A-Za-z0-9_\"'.-]+?)\s*=")
+
+    def __init__(self, text: str):
+        self.tables: dict[str, int] = {}
+        self.keys: dict[str, int] = {}
+        table = ""
+        for number, line in enumerate(text.splitlines(), 1):
+            header = self._HEADER.match(line)
+            if header:
+                table = header.group(1).replace('"', "").replace(" ", "")
+                self.tables.setdefault(table, number)
+                continue
+            key = self._KEY.match(line)
+            if key:
+                name = key.group(1).strip("\"'")
+                self.keys.setdefault(f"{table}.{name}" if table else name, number)
+
+    def of(self, dotted: str) -> Optional[int]:
+        """The line of a key, else of its table (the nearest one written)."""
+        while dotted:
+            if dotted in self.keys:
+                return self.keys[dotted]
+            if dotted in self.tables:
+                return self.tables[dotted]
+            dotted = dotted.rpartition(".")[0]
+        return None
+
+
+class _Reader:
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.lines = _Lines(text)
+
+    def error(self, where: str, message: str) -> LabError:
+        line = self.lines.of(where)
+        at = f", line {line}" if line else ""
+        return LabError(f"{self.path}{at}: {message}")
+
+    def table(self, data: dict, where: str, known: set[str], required: set[str]) -> dict:
+        for key in data:
+            if key not in known:
+                dotted = f"{where}.{key}" if where else key
+                raise self.error(dotted, f"unknown key '{dotted}' (known here: {', '.join(sorted(known))})")
+        for key in sorted(required - set(data)):
+            dotted = f"{where}.{key}" if where else key
+            raise self.error(where, f"missing key '{dotted}'")
+        return data
+
+    def text(self, data: dict, key: str, where: str) -> str:
+        value = data[key]
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(f"{where}.{key}", f"'{where}.{key}' must be a text, not empty")
+        return value
+
+    def texts(self, data: dict, key: str, where: str) -> tuple[str, ...]:
+        value = data[key]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+            raise self.error(f"{where}.{key}", f"'{where}.{key}' must be a list of texts")
+        return tuple(value)
+
+
+def read_lab(path: Path) -> Lab:
+    path = Path(path).resolve()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise LabError(f"{path}: {e.strerror or e}") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:  # its message names the line
+        raise LabError(f"{path}: {e}") from None
+    r = _Reader(path, text)
+    top = r.table(raw, "", {"name", "rubric", "today", "data", *EXERCISE_ROLES},
+                  {"name", "today", "data"})
+    name = r.text(top, "name", "")
+    today = top["today"]
+    if isinstance(today, date) and not isinstance(today, datetime):
+        today = datetime(today.year, today.month, today.day, 10, 0)
+    if not isinstance(today, datetime):
+        raise r.error("today", "'today' must be a date (2021-06-15) or a date and time")
+    rubric = None
+    if "rubric" in top:
+        rubric = (path.parent / r.text(top, "rubric", "")).resolve()
+        if not rubric.is_file():
+            raise r.error("rubric", f"the rubric {rubric} does not exist")
+    data = _read_data(r, top["data"])
+    exercises = {}
+    for key, roles in EXERCISE_ROLES.items():
+        if key in top:
+            exercises[key] = _read_exercise(r, key, roles, top[key], data)
+    if not exercises:
+        raise r.error("", "the lab has no exercise: add a table such as [joueurs_par_nation]")
+    for key, needed in NEEDS.items():
+        if key in exercises and needed not in exercises:
+            raise r.error(key, f"[{key}] needs [{needed}]: its checks run {needed}'s script")
+    seen: dict[str, str] = {}
+    for key, ex in exercises.items():
+        for role, script in ex.scripts.items():
+            if script in seen:
+                raise r.error(f"{key}.{role}", f"'{key}.{role}' is {script}, already the script of "
+                                               f"{seen[script]}: two scripts cannot share a name")
+            seen[script] = f"{key}.{role}"
+        if data.name in ex.scripts.values():
+            raise r.error(key, f"the data file {data.name} cannot be a script")
+    return Lab(path, name, data, today, exercises, rubric)
+
+
+def _read_data(r: _Reader, raw: Any) -> DataFile:
+    if not isinstance(raw, dict):
+        raise r.error("data", "[data] must be a table")
+    known = {"file", "fixture", "fields", "separator", "layouts", "samples", *DATA_ROLES}
+    d = r.table(raw, "data", known, known - {"separator", "samples"})
+    fields = r.texts(d, "fields", "data")
+    if len(set(fields)) != len(fields):
+        raise r.error("data.fields", "two fields of 'data.fields' have the same name")
+    roles = {role: r.text(d, role, "data") for role in DATA_ROLES}
+    for role, field in roles.items():
+        if field not in fields:
+            raise r.error(f"data.{role}", f"'data.{role}' is '{field}', which is not one of "
+                                          f"data.fields ({', '.join(fields)})")
+    if len(set(roles.values())) != len(roles):
+        raise r.error("data", "key, name, club and birth_year must be four different fields")
+    separator = r.text(d, "separator", "data") if "separator" in d else ":"
+    fixture = (r.path.parent / r.text(d, "fixture", "data")).resolve()
+    if not fixture.is_file():
+        raise r.error("data.fixture", f"the fixture {fixture} does not exist")
+    if fixture.name != d["file"]:
+        raise r.error("data.fixture", f"the fixture is copied beside the scripts as it is named: "
+                                      f"name it {d['file']}, not {fixture.name}")
+    layouts = r.texts(d, "layouts", "data")
+    for layout in layouts:
+        places = re.findall(r"\{(\w*)\}", layout)
+        if sorted(places) != sorted(LAYOUT_PLACES):
+            raise r.error("data.layouts", f"the layout '{layout}' must hold {{name}}, {{club}} "
+                                          "and {age}, once each")
+    samples = d.get("samples", {})
+    if not isinstance(samples, dict):
+        raise r.error("data.samples", "[data.samples] must be a table: field = [values]")
+    for field in samples:
+        if field not in fields:
+            raise r.error(f"data.samples.{field}", f"'data.samples.{field}': {field} is not one of "
+                                                   f"data.fields ({', '.join(fields)})")
+        r.texts(samples, field, "data.samples")
+    name = r.text(d, "file", "data")
+    if "/" in name:
+        raise r.error("data.file", "'data.file' is a file name, without a folder")
+    data = DataFile(name, fixture, fields, separator, roles, layouts,
+                    {f: tuple(v) for f, v in samples.items()})
+    _check_fixture(r, data)
+    return data
+
+
+def _check_fixture(r: _Reader, data: DataFile) -> None:
+    """Every line of the fixture has the lab's fields, and a birth year."""
+    text = data.fixture.read_text(encoding="utf-8")
+    year = data.index("birth_year")
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line:
+            continue
+        parts = line.split(data.separator)
+        if len(parts) != len(data.fields) or not parts[year].strip().isdigit():
+            raise r.error("data.fixture", f"line {number} of {data.fixture.name} does not have "
+                                          f"the fields {data.separator.join(data.fields)}: {line}")
+
+
+def _read_exercise(r: _Reader, key: str, roles: tuple[str, ...], raw: Any, data: DataFile) -> Exercise:
+    if not isinstance(raw, dict):
+        raise r.error(key, f"[{key}] must be a table")
+    texts = {"example", "usage", "file_error"} if key in FOOTBALL_EXERCISES else set()
+    d = r.table(raw, key, {"section", "args", *roles, *texts}, {"section", *roles, *texts})
+    scripts = {}
+    for role in roles:
+        script = r.text(d, role, key)
+        if "/" in script or not script.endswith(".py"):
+            raise r.error(f"{key}.{role}", f"'{key}.{role}' must be a file name ending in .py")
+        scripts[role] = script
+    args = tuple(d.get("args", []))
+    if not all(isinstance(a, str) and a for a in args):
+        raise r.error(f"{key}.args", f"'{key}.args' must be a list of texts")
+    for text_key in ("example", "usage", "file_error"):
+        if text_key in d:
+            r.text(d, text_key, key)
+    usage, file_error = d.get("usage"), d.get("file_error")
+    if usage is not None and "{script}" not in usage:
+        raise r.error(f"{key}.usage", f"'{key}.usage' must hold {{script}}, where the script's name goes")
+    if file_error is not None and "{file}" not in file_error:
+        raise r.error(f"{key}.file_error", f"'{key}.file_error' must hold {{file}}, where "
+                                           f"{data.name} goes")
+    return Exercise(key, r.text(d, "section", key), scripts, args, d.get("example"), usage, file_error)
+
+
+# ---------------------------------------------------------------------------
+# The active lab
+
+_active: Optional[Lab] = None
+
+
+def use_lab(path: Path) -> Lab:
+    """Every later reading of the lab, in this process and those it forks,
+    reads `path` (read at once: a bad file is an error before grading)."""
+    global _active
+    _active = read_lab(path)
+    return _active
+
+
+def active_lab() -> Lab:
+    global _active
+    if _active is None:
+        _active = read_lab(DEFAULT_LAB_FILE)
+    return _active

@@ -1,0 +1,136 @@
+"""The lab file (grader/lab.py): the default lab is the statement of 2021,
+the grader reads its values, and a lab file with a mistake is a one-line
+error that names the line."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader import lab as lab_module
+from grader.lab import DEFAULT_LAB_FILE, LabError, active_lab, read_lab
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_default_lab_is_the_statement_of_2021():
+    lab = active_lab()
+    assert lab.path == DEFAULT_LAB_FILE.resolve()
+    assert (ROOT / "labs" / "2021.toml").resolve() == DEFAULT_LAB_FILE.resolve()
+    assert lab.today.year == 2021
+    assert lab.data.name == "foot_2020.txt" and lab.data.fixture.is_file()
+    assert lab.scripts() == {
+        "joueurs_par_nation": ["joueurs_par_nation.py"],
+        "joueurs_nation": ["joueurs_nation_subproc.py", "joueurs_nation_parent.py"],
+        "bottles_of_beer2": ["bottles_of_beer2.py"],
+        "chrono": ["chrono.py"],
+        "multiChrono": ["multiChrono.py"],
+        "wine_bottles": ["wine_bottles_server.py", "wine_bottles_client.py"],
+    }
+    # every script of the reference solution that the lab grades is there
+    assert all((ROOT / "reference" / s).is_file() for s in lab.all_scripts())
+
+
+def test_the_wording_patterns_of_2021_accept_the_statements_variants():
+    from grader.checks.common import file_error_wording_ok
+    for text in ("foot_2020.txt : Pb ouverture", "foot_2020.txt: Problème à l'ouverture.",
+                 "Erreur : foot_2020.txt : pb de ouverture !", "FOOT_2020.TXT : PB OUVERTURE"):
+        assert file_error_wording_ok(text), text
+    for text in ("foot_2020.txt introuvable", "Pb ouverture", "foot_2020.txt : Pb lecture"):
+        assert not file_error_wording_ok(text), text
+
+
+def a_lab(tmp_path: Path, edit=lambda text: text) -> Path:
+    """A copy of the default lab beside a copy of its fixture, edited."""
+    (tmp_path / "fixtures").mkdir(exist_ok=True)
+    shutil.copy(active_lab().data.fixture, tmp_path / "fixtures" / "foot_2020.txt")
+    text = DEFAULT_LAB_FILE.read_text(encoding="utf-8")
+    path = tmp_path / "labs" / "mine.toml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(edit(text), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def test_a_copy_of_the_default_lab_reads_the_same(tmp_path):
+    mine = read_lab(a_lab(tmp_path))
+    assert mine.scripts() == active_lab().scripts() and mine.today == active_lab().today
+    assert mine.data.samples("nation") == active_lab().data.samples("nation")
+
+
+@pytest.mark.parametrize("edit, needle, said", [
+    (lambda t: t.replace('club = "club"\n', 'club = "club"\nclubb = "x"\n'), 'clubb = "x"',
+     "unknown key 'data.clubb'"),
+    (lambda t: t.replace('consumer = "joueurs_nation_parent.py"\n', ""), "[joueurs_nation]",
+     "missing key 'joueurs_nation.consumer'"),
+    (lambda t: t.replace('client = "wine_bottles_client.py"', 'client = "chrono.py"'),
+     'client = "chrono.py"', "two scripts cannot share a name"),
+    (lambda t: t.replace('key = "nation"', 'key = "pays"'), 'key = "pays"', "not one of data.fields"),
+    (lambda t: t.replace('args = ["nation"]                      #', 'args = ["nation"] =  #'),
+     'args = ["nation"] =', "line"),
+    (lambda t: t.replace('today = 2021-06-15', 'today = "hier"'), 'today = "hier"',
+     "'today' must be a date"),
+    (lambda t: t.replace('usage = "Usage: {script} nation"', 'usage = "Usage: nation"', 1),
+     'usage = "Usage: nation"', "must hold {script}"),
+    (lambda t: t.replace('script = "bottles_of_beer2.py"', 'script = "bottles_of_beer2.py"\nusage = "x"'),
+     'usage = "x"', "unknown key 'bottles_of_beer2.usage'"),
+    (lambda t: t.replace('[chrono]\nsection = "II.1"\nscript = "chrono.py"\n', ""), "[multiChrono]",
+     "[multiChrono] needs [chrono]"),
+])
+def test_a_lab_file_with_a_mistake_is_a_one_line_error_naming_its_line(tmp_path, edit, needle, said):
+    path = a_lab(tmp_path, edit)
+    with pytest.raises(LabError) as caught:
+        read_lab(path)
+    message = str(caught.value)
+    assert "\n" not in message and said in message and str(path) in message
+    assert re.search(rf"\bline {line_of(path, needle)}\b", message), message
+
+
+def test_a_fixture_that_is_not_the_labs_fields_is_an_error(tmp_path):
+    path = a_lab(tmp_path)
+    fixture = tmp_path / "fixtures" / "foot_2020.txt"
+    fixture.write_text(fixture.read_text() + "Zidane:Real Madrid:1972:fr\n")
+    with pytest.raises(LabError, match=r"line \d+: line \d+ of foot_2020.txt does not have the fields"):
+        read_lab(path)
+
+
+@pytest.fixture
+def lab_with_other_fields(tmp_path):
+    """A lab whose data file has another field order (and a height): the
+    grader's model reads it by the fields' roles."""
+    fixture = tmp_path / "nba_2019.txt"
+    fixture.write_text("LeBron James:2.06:Lakers:1984:us\nRudy Gobert:2.16:Jazz:1992:fr\n"
+                       "Evan Fournier:2.01:Magic:1992:fr\n", encoding="utf-8")
+
+    def edit(text: str) -> str:
+        text = text.replace('file = "foot_2020.txt"', 'file = "nba_2019.txt"')
+        text = text.replace('fixture = "../fixtures/foot_2020.txt"', 'fixture = "../nba_2019.txt"')
+        text = text.replace('fields = ["nom", "club", "poste", "annee", "nation"]',
+                            'fields = ["nom", "taille", "club", "annee", "nation"]')
+        return text.replace('poste = ["g", "d", "md", "mo", "a"]', "")
+    path = a_lab(tmp_path, edit)
+    saved = lab_module._active
+    yield lab_module.use_lab(path)
+    lab_module._active = saved
+
+
+def test_the_players_are_read_by_the_roles_of_the_labs_fields(lab_with_other_fields):
+    from grader.foot import parse_foot, players_of
+    text = lab_with_other_fields.data.fixture.read_text()
+    assert [(p.name, p.club, p.year) for p in players_of(text, "fr")] == [
+        ("Rudy Gobert", "Jazz", 1992), ("Evan Fournier", "Magic", 1992)]
+    assert len(parse_foot(text)) == 3
+    # a field the lab does not sample draws the fixture's values
+    assert lab_with_other_fields.data.samples("taille") == ("2.06", "2.16", "2.01")
+
+
+def test_the_explicit_cases_are_written_in_the_labs_layout(lab_with_other_fields):
+    from grader.strategies import _EXPLICIT_CASES_2021, case_in_lab_layout
+    case = case_in_lab_layout(_EXPLICIT_CASES_2021[0], lab_with_other_fields.data)
+    assert case.text.split("\n")[0] == "Neymar:2.06:PSG:1992:br"
+    assert case.nation == "br" and not case.text.endswith("\n")
