@@ -164,7 +164,7 @@ def _measure_all(args, submissions: list[Path], row, tmp: Path) -> None:
             path = build(v, tmp / "variants" / v.name)
             exercises = touched_exercises(v)
             row(f"variant {v.name}", ",".join(exercises) if len(exercises) < 3 else WHOLE,
-                grade_command(path, exercises, args.jobs, report), False, args.runs)
+                grade_command(path, exercises, args.jobs, report) + v.grading_options(), False, args.runs)
     if args.class_size:
         from variants import build_class
         class_dir = tmp / "class"

@@ -31,10 +31,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 NO_REPORT = "(no report)"
 
 
-def grade(path: Path, exercises: list[str]) -> tuple[dict[str, tuple[str, str]], float]:
+def grade(path: Path, exercises: list[str], options: list[str]) -> tuple[dict[str, tuple[str, str]], float]:
+    """`options`: the variant's own (its seed, its lab)."""
     with tempfile.TemporaryDirectory(prefix="tp-grader-soak-") as tmp:
         out = Path(tmp) / "r.json"
-        args = [sys.executable, "-m", "grader", str(path), "--json", str(out), "--lang", "en"]
+        args = [sys.executable, "-m", "grader", str(path), "--json", str(out), "--lang", "en", *options]
         for ex in exercises:
             args += ["--exercise", ex]
         start = time.monotonic()
@@ -66,10 +67,11 @@ def main() -> int:
     from variants import all_variants, build, touched_exercises
 
     work = Path(tempfile.mkdtemp(prefix="tp-grader-soak-"))
-    targets = {str(p): (p, args.exercise) for p in args.submissions}
+    targets = {str(p): (p, args.exercise, []) for p in args.submissions}
     if args.variants:  # each on the exercises it changes, as the test suite does
         for v in (v for v in all_variants() if not v.hostile):  # hostile ones need test_hostile.py
-            targets[v.name] = (build(v, work / v.name), args.exercise or touched_exercises(v))
+            targets[v.name] = (build(v, work / v.name), args.exercise or touched_exercises(v),
+                               v.grading_options())
     stress = None
     if args.stress:
         if not shutil.which("stress-ng"):
@@ -84,8 +86,9 @@ def main() -> int:
     try:
         with ThreadPoolExecutor(args.parallel * args.concurrent) as pool:
             for run in range(1, args.runs + 1):
-                jobs = [(name, pool.submit(grade, path, exercises))
-                        for name, (path, exercises) in targets.items() for _ in range(args.concurrent)]
+                jobs = [(name, pool.submit(grade, path, exercises, options))
+                        for name, (path, exercises, options) in targets.items()
+                        for _ in range(args.concurrent)]
                 for name, job in jobs:
                     verdicts, took = job.result()
                     times[name].append(took)

@@ -37,6 +37,7 @@ from .paths import PROJECT_DIR
 from .report import exercise_name
 from .draws import grading_seed
 from .rubric import RUBRIC_FILE, active_rubric_file, load_rubric
+from .lab import DEFAULT_LAB_FILE, active_lab
 from .submission import JUNK_DIRS, SubmissionError, exercise_scripts, lab_scripts
 
 # Moodle names each participant's folder "Full Name_12345_assignsubmission_file_"
@@ -289,6 +290,8 @@ def grading_options() -> list[str]:
     """The options of the rubric and the seed this command grades with, for
     the grading of each hand-in."""
     options = []
+    if active_lab().path != DEFAULT_LAB_FILE.resolve():
+        options += ["--lab", str(active_lab().path)]
     if active_rubric_file() != RUBRIC_FILE:
         options += ["--rubric", str(active_rubric_file())]
     if grading_seed() is not None:
@@ -297,8 +300,13 @@ def grading_options() -> list[str]:
 
 
 def rubric_digest() -> str:
-    """In a hand-in's fingerprint: graded with other points, it is graded again."""
-    return hashlib.sha256(active_rubric_file().read_bytes()).hexdigest()[:16]
+    """In a hand-in's fingerprint: graded with other points, or against
+    another lab, it is graded again."""
+    digest = hashlib.sha256(active_rubric_file().read_bytes())
+    lab = active_lab()
+    for f in (lab.path, lab.data.fixture):
+        digest.update(f.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def not_graded_report(reason: str, wanted: Optional[list[str]] = None) -> dict:

@@ -77,7 +77,10 @@ def current_language() -> str:
 
 
 def _(message: str) -> str:
-    return _current.gettext(message)
+    """`message` in the report's language, and in the active lab's terms
+    (messages are written with 2021's script and file names)."""
+    from .lab import in_lab_terms
+    return in_lab_terms(_current.gettext(message))
 
 
 def N_(message: str) -> str:

@@ -115,6 +115,29 @@ class Lab:
     def exercise_of(self, script: str) -> Optional[Exercise]:
         return next((ex for ex in self.exercises.values() if script in ex.scripts.values()), None)
 
+    def renamings(self, source: "Lab") -> list[tuple[str, str]]:
+        """What a text written in `source`'s terms (the grader's messages are
+        written in 2021's) says in this lab's: its usage lines, example runs,
+        file error, scripts, data file and year; longest first."""
+        pairs: dict[str, str] = {}
+        for key, theirs in source.exercises.items():
+            mine = self.exercises.get(key)
+            if mine is None:
+                continue
+            for role, script in theirs.scripts.items():
+                new = mine.scripts[role]
+                if theirs.usage and mine.usage:
+                    pairs[theirs.usage.format(script=script)] = mine.usage.format(script=new)
+                if theirs.example and mine.example:
+                    pairs[f"{script} {theirs.example}"] = f"{new} {mine.example}"
+                pairs[script] = new
+            if theirs.file_error and mine.file_error:
+                pairs[theirs.file_error.format(file=source.data.name)] = mine.file_error.format(
+                    file=self.data.name)
+        pairs[source.data.name] = self.data.name
+        pairs[f" {source.today.year})"] = f" {self.today.year})"  # "(in 2021)" of the examples' titles
+        return sorted(((a, b) for a, b in pairs.items() if a != b), key=lambda pair: -len(pair[0]))
+
     def statement_args(self, script: str) -> tuple[str, ...]:
         """The arguments the statement gives `script` (their names)."""
         ex = self.exercise_of(script)
@@ -339,3 +362,23 @@ def active_lab() -> Lab:
     if _active is None:
         _active = read_lab(DEFAULT_LAB_FILE)
     return _active
+
+
+_renaming: Optional[tuple[Lab, Optional[re.Pattern], dict[str, str]]] = None
+
+
+def in_lab_terms(text: str) -> str:
+    """`text`, written in the default lab's terms (2021's script names, data
+    file, wordings), in the active lab's. The default lab leaves it as it is."""
+    global _renaming
+    lab = active_lab()
+    if _renaming is None or _renaming[0] is not lab:
+        pairs = dict(lab.renamings(read_lab(DEFAULT_LAB_FILE))) if lab.path != DEFAULT_LAB_FILE.resolve() else {}
+
+        def bounded(old: str) -> str:  # a whole name, not part of a longer one
+            return ((r"(?<![\w.])" if old[0].isalnum() or old[0] == "_" else "") + re.escape(old)
+                    + (r"(?![\w])" if old[-1].isalnum() or old[-1] == "_" else ""))
+        pattern = re.compile("|".join(bounded(old) for old in pairs)) if pairs else None
+        _renaming = (lab, pattern, pairs)
+    _lab, pattern, pairs = _renaming
+    return pattern.sub(lambda m: pairs[m.group(0)], text) if pattern else text

@@ -214,7 +214,8 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
         results, facts = [], {}
         # what every worker needs, imported once here, before the forks
         import_module("grader.checks.common")
-        import_module("grader.checks.wine_scenarios")
+        if "wine_bottles" in wanted:
+            import_module("grader.checks.wine_scenarios")
         _precompile_inject()  # once, not by every worker at once (a fresh install has no bytecode yet)
         gc.freeze()  # fewer pages copied into each worker (copy on write)
         # the longest first, so that the last to start are short

@@ -134,3 +134,59 @@ def test_the_explicit_cases_are_written_in_the_labs_layout(lab_with_other_fields
     case = case_in_lab_layout(_EXPLICIT_CASES_2021[0], lab_with_other_fields.data)
     assert case.text.split("\n")[0] == "Neymar:2.06:PSG:1992:br"
     assert case.nation == "br" and not case.text.endswith("\n")
+
+
+# ---------------------------------------------------------------------------
+# Grading against another lab: the 2019 lab (basketball, other script names)
+
+NBA_LAB = ROOT / "labs" / "2019-nba.toml"
+NBA_DIR = ROOT / "labs" / "2019-nba"
+
+
+def test_the_2019_reference_scores_full_marks_in_the_labs_terms():
+    from conftest import exercise_scores, grade_dir
+    proc, report = grade_dir(NBA_DIR / "reference", "--lab", str(NBA_LAB))
+    assert proc.returncode == 0, proc.stderr
+    scores = exercise_scores(report)
+    # the exercises the 2019 lab has, and only those: the others are left out, not 0
+    assert set(scores) == set(read_lab(NBA_LAB).exercises)
+    assert all(score == top > 0 for score, top in scores.values()), scores
+    assert "nba_par_nation.py es" in proc.stdout and "(in 2019)" in proc.stdout
+    assert "foot_2020" not in proc.stdout and "joueurs_" not in proc.stdout
+
+
+def test_the_2019_template_scores_zero():
+    from conftest import grade_dir
+    proc, report = grade_dir(NBA_DIR / "student_template", "--lab", str(NBA_LAB))
+    assert proc.returncode == 0, proc.stderr
+    assert report["score"] == 0 and report["max_score"] > 0
+    assert "nba_par_nation.py is not written yet" in proc.stdout
+
+
+def test_a_class_graded_against_the_2019_lab(tmp_path):
+    import json
+    import subprocess
+    import sys
+    hand_ins = tmp_path / "class"
+    shutil.copytree(NBA_DIR / "reference", hand_ins / "Ada Lovelace_1001_assignsubmission_file_")
+    proc = subprocess.run([sys.executable, "-m", "grader", "--batch", str(hand_ins), "--out",
+                           str(tmp_path / "out"), "--lab", str(NBA_LAB), "--lang", "en"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    [report_file] = (tmp_path / "out" / "students").glob("*/report.json")
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    assert report["score"] == report["max_score"] == 40
+
+
+@pytest.mark.parametrize("options, said", [
+    (["--lab", "no_such_lab.toml"], "bad lab file"),
+    (["--lab", str(NBA_LAB), "--exercise", "chrono"], "chrono: not an exercise of the lab"),
+    (["--lab", str(NBA_LAB), "--vpl-bundle", "/tmp/x"], "--lab cannot be used with them yet"),
+])
+def test_a_lab_the_command_cannot_use_is_a_clear_error(options, said, tmp_path):
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "grader", str(NBA_DIR / "reference"), *options,
+                           "--lang", "en"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and said in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

@@ -6,6 +6,8 @@ reference solution, or to the folder named by `base`) and a `variant.toml`:
     description = "usage message printed on stdout"
     base = "reference"                 # optional: reference (default) or student_template
     seed = 2027                        # optional: graded with this grading seed (--seed)
+    lab = "2019-nba"                   # optional: a variant of another lab (labs/LAB.toml,
+                                       # its base under labs/LAB/), graded with --lab
     hostile = true                     # optional: hostile code, graded by test_hostile.py only,
                                        # which fills in @PROJECT@, @HAND_IN@ and @PORT@
     remove = ["joueurs_par_nation.py"] # optional: files of the base to delete
@@ -45,10 +47,19 @@ class Variant:
     failing: list[str] = field(default_factory=list)
     hostile: bool = False
     seed: Optional[int] = None
+    lab: Optional[str] = None
 
     def grading_options(self) -> list[str]:
         """The grader's options this variant is graded with."""
-        return [] if self.seed is None else ["--seed", str(self.seed)]
+        return ([] if self.seed is None else ["--seed", str(self.seed)]) + (
+            [] if self.lab is None else ["--lab", str(self.lab_file())])
+
+    def lab_file(self) -> Path:
+        from grader.lab import DEFAULT_LAB_FILE
+        return DEFAULT_LAB_FILE if self.lab is None else ROOT / "labs" / f"{self.lab}.toml"
+
+    def base_folder(self) -> Path:
+        return ROOT / self.base if self.lab is None else ROOT / "labs" / self.lab / self.base
 
 
 def load(path: Path) -> Variant:
@@ -56,7 +67,7 @@ def load(path: Path) -> Variant:
     expect = meta.get("expect", {})
     return Variant(path.name, path, meta["description"], meta.get("base", "reference"),
                    meta.get("remove", []), expect.get("loses"), expect.get("failing", []),
-                   meta.get("hostile", False), meta.get("seed"))
+                   meta.get("hostile", False), meta.get("seed"), meta.get("lab"))
 
 
 def all_variants() -> list[Variant]:
@@ -65,14 +76,14 @@ def all_variants() -> list[Variant]:
 
 def touched_exercises(variant: Variant) -> list[str]:
     """The exercises whose scripts the variant changes or removes."""
-    from grader.submission import exercise_scripts
+    from grader.lab import read_lab
     changed = {f.name for f in variant.path.iterdir() if f.name != "variant.toml"} | set(variant.remove)
-    return [ex for ex, scripts in exercise_scripts().items() if changed & set(scripts)]
+    return [ex for ex, scripts in read_lab(variant.lab_file()).scripts().items() if changed & set(scripts)]
 
 
 def build(variant: Variant, dest: Path, fill: Optional[dict[str, str]] = None) -> Path:
     """`fill`: placeholder -> text, written into the variant's files."""
-    shutil.copytree(ROOT / variant.base, dest)
+    shutil.copytree(variant.base_folder(), dest)
     for name in variant.remove:
         (dest / name).unlink()
     for f in variant.path.iterdir():
@@ -98,7 +109,7 @@ def build_class(dest: Path, size: int, first_participant: int = 4100) -> list[di
     the template and every non-hostile variant in turn, some as an uploaded
     zip. Returns what each one is: {participant, name, folder, variant}."""
     import zipfile
-    variants = [v.name for v in all_variants() if not v.hostile]
+    variants = [v.name for v in all_variants() if not v.hostile and v.lab is None]  # one lab a class
     dest.mkdir(parents=True, exist_ok=True)
     roster = []
     for i in range(size):

@@ -19,6 +19,7 @@ from grader.foot import (FOOT_FILE, Player, diagnose, first_mismatch, line_match
 from grader.harness import DEFAULT_OUTPUT_CAP, LiveProcess, RunResult, Sandbox, waits_for_keyboard
 from grader.i18n import _
 from grader.lab import active_lab
+from grader.paths import FAKES_DIR
 from grader.strategies import EXPLICIT_CASES, PROPERTY_SETTINGS, FootCase, foot_cases
 from grader.submission import lab_scripts
 
@@ -98,6 +99,27 @@ _USAGE_LINE = re.compile(r"^[^\n]*\busage\b[^\n]*$", re.I | re.M)
 _INPUT_EOF = re.compile(r"^EOFError\b.*reading a line", re.M)
 
 
+def write_fake(sandbox: Sandbox, script: str, fake: str, **constants) -> None:
+    """Put the grader's program `fake` (grader/fakes/) in the sandbox as
+    `script`, each of `constants` written in place of the fake's line
+    `NAME = ...` (the fakes follow the lab that way)."""
+    text = (FAKES_DIR / fake).read_text(encoding="utf-8")
+    for name, value in constants.items():
+        text, found = re.subn(rf"(?m)^{name} = .*$", lambda _m: f"{name} = {value!r}", text, count=1)
+        if not found:
+            raise ValueError(f"{fake} has no line {name} = ...")
+    sandbox.write(script, text, mode=0o755)
+
+
+def write_reference_producer(sandbox: Sandbox) -> None:
+    """The grader's producer of I.4 (the reference's), reading the lab's data file."""
+    lab = active_lab()
+    ex = lab.exercises["joueurs_nation"]
+    write_fake(sandbox, ex.script("producer"), "joueurs_nation_subproc.py", FICHIER=lab.data.name,
+               SEPARATEUR=lab.data.separator, CHAMPS=len(lab.data.fields), NATION=lab.data.index("key"),
+               USAGE=ex.usage, ERREUR=ex.file_error)
+
+
 def example_nation(exercise: str) -> str:
     """The nation of the statement's example run of `exercise`."""
     return active_lab().exercises[exercise].example
@@ -110,8 +132,9 @@ def second_nation(exercise: str) -> str:
     return (lab.get("joueurs_nation") or lab[exercise]).example
 
 
-PRODUCER = active_lab().exercises["joueurs_nation"].script("producer")
-CONSUMER = active_lab().exercises["joueurs_nation"].script("consumer")
+_I4 = active_lab().exercises.get("joueurs_nation")  # a lab may leave it out
+PRODUCER = _I4.script("producer") if _I4 else None
+CONSUMER = _I4.script("consumer") if _I4 else None
 
 
 def usage_names(line: str) -> set[str]:

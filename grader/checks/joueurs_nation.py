@@ -15,21 +15,21 @@ from grader.checks import common
 from grader.feedback import fail
 from grader.foot import FOOT_FILE, first_mismatch, output_lines, parse_foot
 from grader.i18n import N_, _
-from grader.paths import FAKES_DIR
+from grader.lab import active_lab
 from grader.runner import check
+from grader.strategies import in_lab_layout
 
 EX = "joueurs_nation"
 SUBPROC = common.PRODUCER
 PARENT = common.CONSUMER
 EXAMPLE = common.example_nation(EX)  # fr
 PRODUCER_LOG = ".tpgrader-producer-calls"
-REFERENCE_PRODUCER = FAKES_DIR / "joueurs_nation_subproc.py"
 
 
 def with_reference_producer(sandbox) -> str:
     """Put the grader's producer in place of the student's; returns the
     setting to show."""
-    sandbox.write(SUBPROC, REFERENCE_PRODUCER.read_text(encoding="utf-8"), mode=0o755)
+    common.write_reference_producer(sandbox)
     return _("joueurs_nation_subproc.py is the grader's own producer here (it prints the file's "
              "lines of the nation unchanged, as the statement asks), so that this check judges "
              "your consumer alone: your producer has checks of its own.")
@@ -122,6 +122,9 @@ def test_parent_file_error(consumer):
 
 
 STAND_IN_NATIONS = ["uy", "jp", "ma", "cm", "mx", "us", "ci", "dk", "se", "ch", "gh", "kr"]
+# What the stand-in producer prints (2021's layout, written in the lab's): players of no data file.
+STAND_IN_LINES = ["Zébulon Sonde-{nation}:FC Témoin:a:1990:{nation}",
+                  "O'Leary Fantôme:Club Fictif {nation}:md:2003:{nation}"]
 
 
 @check(EX, "parent_delegates", N_("The consumer runs joueurs_nation_subproc.py with the nation and prints what it sends"))
@@ -130,11 +133,12 @@ def test_parent_delegates(sandbox):
     show the stand-in's players, so it reads them from the producer, and the
     stand-in must have received the nation."""
     sandbox.script_name(SUBPROC)  # a missing producer is reported as such
-    sandbox.write(SUBPROC, (FAKES_DIR / "fake_subproc.py").read_text(encoding="utf-8"), mode=0o755)
     # a nation of no generated file, so that no other line can pass for these
     nation = draws.choice("uy", STAND_IN_NATIONS, "parent_delegates")
-    fake_text = (f"Zébulon Sonde-{nation}:FC Témoin:a:1990:{nation}\n"
-                 f"O'Leary Fantôme:Club Fictif {nation}:md:2003:{nation}\n")
+    lines = [in_lab_layout(line, active_lab().data) for line in STAND_IN_LINES]
+    common.write_fake(sandbox, SUBPROC, "fake_subproc.py", LINES=lines,
+                      USAGE=active_lab().exercises[EX].usage.format(script=SUBPROC))
+    fake_text = "".join(line.replace("{nation}", nation) + "\n" for line in lines)
     context = _("joueurs_nation_subproc.py was replaced by a stand-in producer that prints these "
                 "lines for the nation it is given:\n{lines}").format(lines=fake_text.rstrip())
     r = sandbox.run(PARENT, [nation])
