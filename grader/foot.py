@@ -32,7 +32,7 @@ class Player:
 
     def expected_line(self, today_year: int) -> str:
         """The statement's first layout, used to show what was expected."""
-        return f"{self.name}, {self.club}, {self.age(today_year)}"
+        return active_lab().data.layouts[0].format(name=self.name, club=self.club, age=self.age(today_year))
 
 
 def parse_foot(text: str) -> list[Player]:
@@ -55,9 +55,23 @@ def players_of(text: str, nation: str) -> list[Player]:
 _SEP = r"(?:\s*[,|;]\s*|\s+)"
 
 
+def layout() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The places of a player line in the lab's order (name, club, age), and
+    the words its layouts write after the age (`ans`), which may be left out."""
+    layouts = active_lab().data.layouts
+    order = tuple(re.findall(r"\{(\w+)\}", layouts[0]))
+    units = sorted({m.group(1) for text in layouts for m in [re.search(r"\{age\}\s*([^\W\d_]+)", text)] if m})
+    return order, tuple(units)
+
+
 def line_matches(line: str, player: Player, today_year: int) -> bool:
-    pattern = (r"\s*" + re.escape(player.name) + _SEP + re.escape(player.club) + _SEP
-               + str(player.age(today_year)) + r"(?:\s*ans)?\s*[.|]?\s*")
+    """Any separator (`,` `|` `;` or blanks) between the places, in the
+    lab's order; a unit after the age if the statement writes one."""
+    order, units = layout()
+    unit = r"(?:\s*(?:" + "|".join(map(re.escape, units)) + "))?" if units else ""
+    values = {"name": re.escape(player.name), "club": re.escape(player.club),
+              "age": str(player.age(today_year)) + unit}
+    pattern = r"\s*" + _SEP.join(values[place] for place in order) + r"\s*[.|]?\s*"
     return re.fullmatch(pattern, line) is not None
 
 
@@ -81,8 +95,10 @@ def _parse_output_line(line: str) -> Optional[tuple[str, str, Optional[int]]]:
     parts = [p.strip() for p in re.split(r"[,|;]", line)]
     if len(parts) < 3:
         return None
-    m = re.match(r"(-?\d+)", parts[2])
-    return parts[0], parts[1], int(m.group(1)) if m else None
+    order, _units = layout()
+    name, club, age = (parts[order.index(place)] for place in ("name", "club", "age"))
+    m = re.match(r"(-?\d+)", age)
+    return name, club, int(m.group(1)) if m else None
 
 
 def diagnose(lines: list[str], expected: list[Player], everyone: list[Player],

@@ -44,6 +44,9 @@ EXERCISE_ROLES: dict[str, tuple[str, ...]] = {
 FOOTBALL_EXERCISES = ("joueurs_par_nation", "joueurs_nation")
 # An exercise whose checks run another exercise's script (multiChrono execs chrono.py).
 NEEDS = {"multiChrono": "chrono"}
+# The wine programs' command lines may hold these placeholders, which the
+# grader fills in: the server's port (it chooses one) and the client's order.
+COMMAND_PLACEHOLDERS = {"server": ("{port}",), "client": ("{port}", "{quantity}")}
 # What a player line of the data file must say, whatever the lab calls it.
 DATA_ROLES = ("key", "name", "club", "birth_year")
 # The places a layout of a player line may hold.
@@ -91,9 +94,17 @@ class Exercise:
     example: Optional[str]  # the argument of the statement's example run
     usage: Optional[str]  # "Usage: {script} nation"
     file_error: Optional[str]  # "{file} : Pb ouverture"
+    # A wine program's own command line, when the statement gives it one:
+    # role -> ("{port}", "{quantity}"); the client's port is the server's,
+    # given to it or found in the kernel.
+    role_args: dict[str, tuple[str, ...]]
 
     def script(self, role: str = "script") -> str:
         return self.scripts[role]
+
+    def args_of(self, role: str) -> tuple[str, ...]:
+        """The statement's arguments of the script of `role`."""
+        return self.role_args.get(role, self.args)
 
 
 @dataclass(frozen=True)
@@ -139,9 +150,13 @@ class Lab:
         return sorted(((a, b) for a, b in pairs.items() if a != b), key=lambda pair: -len(pair[0]))
 
     def statement_args(self, script: str) -> tuple[str, ...]:
-        """The arguments the statement gives `script` (their names)."""
+        """The arguments the statement gives `script`: their names, or the
+        placeholders of the wine programs' command lines ({port})."""
         ex = self.exercise_of(script)
-        return ex.args if ex else ()
+        if ex is None:
+            return ()
+        role = next(r for r, s in ex.scripts.items() if s == script)
+        return ex.args_of(role)
 
 
 # ---------------------------------------------------------------------------
@@ -287,6 +302,9 @@ def _read_data(r: _Reader, raw: Any) -> DataFile:
         if sorted(places) != sorted(LAYOUT_PLACES):
             raise r.error("data.layouts", f"the layout '{layout}' must hold {{name}}, {{club}} "
                                           "and {age}, once each")
+        if places != re.findall(r"\{(\w*)\}", layouts[0]):
+            raise r.error("data.layouts", "every layout must give {name}, {club} and {age} in the "
+                                          "same order (the grader reads the places in that order)")
     samples = d.get("samples", {})
     if not isinstance(samples, dict):
         raise r.error("data.samples", "[data.samples] must be a table: field = [values]")
@@ -321,7 +339,8 @@ def _read_exercise(r: _Reader, key: str, roles: tuple[str, ...], raw: Any, data:
     if not isinstance(raw, dict):
         raise r.error(key, f"[{key}] must be a table")
     texts = {"example", "usage", "file_error"} if key in FOOTBALL_EXERCISES else set()
-    d = r.table(raw, key, {"section", "args", *roles, *texts}, {"section", *roles, *texts})
+    commands = {f"{role}_args" for role in roles if role in COMMAND_PLACEHOLDERS}
+    d = r.table(raw, key, {"section", "args", *roles, *texts, *commands}, {"section", *roles, *texts})
     scripts = {}
     for role in roles:
         script = r.text(d, role, key)
@@ -340,7 +359,23 @@ def _read_exercise(r: _Reader, key: str, roles: tuple[str, ...], raw: Any, data:
     if file_error is not None and "{file}" not in file_error:
         raise r.error(f"{key}.file_error", f"'{key}.file_error' must hold {{file}}, where "
                                            f"{data.name} goes")
-    return Exercise(key, r.text(d, "section", key), scripts, args, d.get("example"), usage, file_error)
+    role_args = {}
+    for role in roles:
+        if f"{role}_args" not in d:
+            continue
+        where = f"{key}.{role}_args"
+        given = d[f"{role}_args"]
+        if not isinstance(given, list) or not all(isinstance(a, str) and a for a in given):
+            raise r.error(where, f"'{where}' must be a list of texts")
+        allowed = COMMAND_PLACEHOLDERS[role]
+        for arg in given:
+            for placeholder in re.findall(r"\{[^}]*\}", arg):
+                if placeholder not in allowed:
+                    raise r.error(where, f"'{where}': {placeholder} is not a placeholder the grader "
+                                         f"fills in here ({', '.join(allowed)})")
+        role_args[role] = tuple(given)
+    return Exercise(key, r.text(d, "section", key), scripts, args, d.get("example"), usage, file_error,
+                    role_args)
 
 
 # ---------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from grader.checks import common
 from grader.checks.common import python_error
-from grader.checks.wine_scenarios import CLIENT, MIN_DELAY, SERVER, SERVICE_GAP, STOCK, received_total
+from grader.checks.wine_scenarios import (CLIENT, MIN_DELAY, QUANTITY_GIVEN, SERVER, SERVICE_GAP, STOCK,
+                                          received_total)
 # pytest finds the fixtures of a test module in its namespace: imported by
 # name, they serve the checks below (and only them, unlike conftest.py's).
 from grader.checks.wine_scenarios import no_server, queue, queued_at_end, scenarios, selling_out  # noqa: F401
@@ -266,11 +267,12 @@ def test_queued_clients_fail(queued_at_end):
                        "print `Echec commande`."))
 
 
-@check(EX, "random_orders", N_("The client orders a random quantity in [1, 99]"))
+@check(EX, "random_orders", N_("The client orders a random quantity in [1, 99]") if not QUANTITY_GIVEN
+       else N_("The client orders the quantity given on its command line"))
 def test_random_orders(scenarios):
-    run = scenarios["random_orders"].result()
+    run = scenarios["random_orders"].result()  # with QUANTITY_GIVEN, it fails on a wrong order
     seeded = [n for d, n in run.orders if d.startswith("seed:")]
-    if len(set(seeded)) == 1:
+    if len(set(seeded)) == 1 and not QUANTITY_GIVEN:
         run.scenario.fail(_("Over {runs} runs with different random seeds, the client always ordered "
                             "{n} bottles.").format(runs=len(seeded), n=seeded[0]),
                           hint=_("Draw the order at random each time: n = random.randint(1, 99)."))

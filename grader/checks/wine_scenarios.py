@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import ast
 import itertools
+import random as random_module
 import re
 import select
 import signal
+import socket
 import time
 import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -53,8 +55,15 @@ from grader.lab import active_lab
 from grader.isolation import TCP_ESTABLISHED, connected_to, listening_ports, tcp_sockets
 from grader.paths import FAKES_DIR
 
-SERVER = active_lab().exercises["wine_bottles"].script("server")
-CLIENT = active_lab().exercises["wine_bottles"].script("client")
+_WINE = active_lab().exercises["wine_bottles"]
+SERVER = _WINE.script("server")
+CLIENT = _WINE.script("client")
+# The programs' command lines, when the lab's statement gives them some (2021's
+# gives none): the grader chooses the server's port and each client's order.
+SERVER_ARGS = _WINE.args_of("server")
+CLIENT_ARGS = _WINE.args_of("client")
+PORT_GIVEN = any("{port}" in a for a in SERVER_ARGS)
+QUANTITY_GIVEN = any("{quantity}" in a for a in CLIENT_ARGS)
 STOCK = 300
 TIME_SCALE = 10  # the server's 3 s take 0.3 s
 # Three clients queued at once: 3 s take 0.6 s, so that answers given together
@@ -250,20 +259,32 @@ class Scenario:
         self.kept_server_output: Optional[str] = None  # once closed
         self.kept_server_end: Optional[tuple[str, Optional[int]]] = None
         self.server_cause: Optional[Cause] = None  # why it never listened
+        self.given_port: Optional[int] = None  # the port on the server's command line
         self.kept_cause: Optional[Cause] = None
 
     # -- the server -------------------------------------------------------------
 
     def start_server(self) -> None:
-        self.server = self.sandbox.spawn(SERVER)
+        self.given_port = free_port() if PORT_GIVEN else None
+        self.server = self.sandbox.spawn(SERVER, [fill_in(a, port=self.given_port) for a in SERVER_ARGS])
         self.timeline.note(_("started {command}").format(command=self.server.command))
         deadline = time.monotonic() + 5
         for step in itertools.count():
             if time.monotonic() >= deadline or not self.server.is_alive():
                 break
             ports = listening_ports(self.server.family())
-            if ports:
+            if ports and self.given_port is not None and self.given_port not in ports:
                 self.port = min(ports)
+                self.timeline.note(_("the server listens on port {port}").format(port=self.port))
+                summary = _("The server was given port {given} on its command line ({command}) but "
+                            "listens on port {port}: clients given port {given} cannot reach it.").format(
+                    given=self.given_port, command=self.server.command, port=self.port)
+                hint = _("Take the port from the command line, as the statement does: "
+                         "port = int(sys.argv[1]), then bind(('', port)).")
+                self.server_cause = Cause(f"ignores_port:{SERVER}", summary, hint)
+                self.fail(summary, hint=hint, cause=self.server_cause)
+            if ports:
+                self.port = self.given_port if self.given_port is not None else min(ports)
                 self.timeline.note(_("the server listens on port {port}").format(port=self.port))
                 return
             if step % 20 == 19 and waits_for_keyboard(self.server.pid):
@@ -332,7 +353,11 @@ class Scenario:
 
     def start_client(self, random: str) -> Client:
         draws = self.sandbox.write(f".tpgrader_draws_{next(_draw_files)}", "", mode=0o600)
-        live = self.sandbox.spawn(CLIENT, env={"TPGRADER_RANDOM": random, "TPGRADER_RANDOM_LOG": str(draws)})
+        # with no server (no port yet), a port where nobody listens
+        port = self.port if self.port is not None else self.given_port or free_port()
+        args = [fill_in(a, port=port, quantity=quantity_for(random)) for a in CLIENT_ARGS]
+        live = self.sandbox.spawn(CLIENT, args,
+                                  env={"TPGRADER_RANDOM": random, "TPGRADER_RANDOM_LOG": str(draws)})
         c = Client(len(self.clients) + 1, random, live, time.monotonic(), str(draws))
         self.clients.append(c)
         self.timeline.note(_("{client} started ({how})").format(client=c.label, how=drive_text(random)))
@@ -487,9 +512,35 @@ def seeded(public: int) -> str:
     return f"seed:{client_seed(public)}"
 
 
+def free_port() -> int:
+    """A TCP port nobody listens on: free on the machine, so also in a
+    sandbox's network of its own."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("", 0))
+        return s.getsockname()[1]
+
+
+def quantity_for(random: str) -> int:
+    """The order a client is given on its command line (QUANTITY_GIVEN) in
+    place of driving its random module: the lowest, the highest, or a draw
+    of the seed."""
+    if random == "low":
+        return 1
+    if random == "high":
+        return 99
+    return random_module.Random(random).randint(1, 99)
+
+
+def fill_in(arg: str, port: Optional[int] = None, quantity: Optional[int] = None) -> str:
+    """An argument of the lab's command line with its placeholders filled in."""
+    return arg.replace("{port}", str(port)).replace("{quantity}", str(quantity))
+
+
 def drive_text(random: str) -> str:
     """How a client's random module was driven, as a phrase that fits both
     "client 1 started (...)" and "With ..., the client ordered 0 bottles"."""
+    if QUANTITY_GIVEN:
+        return _("asked on its command line to order {n}").format(n=quantity_for(random))
     if random == "high":
         return _("its random module forced to give the highest value of each range")
     if random == "low":
@@ -643,6 +694,13 @@ def run_random_orders(make: MakeSandbox) -> RandomOrders:
         n = ordered[0] if ordered else drawn[1] if drawn else c.received
         orders.append((drive, n))
         stock -= c.received or 0
+        asked = quantity_for(drive) if QUANTITY_GIVEN else None
+        if asked is not None and n != asked:
+            sc.fail(_("{client} was asked on its command line ({command}) to order {asked} bottles, "
+                      "but ordered {n}.").format(client=c.label, command=c.live.command, asked=asked, n=n),
+                    expected=_("an order of {asked}").format(asked=asked),
+                    hint=_("Order the quantity given on the command line, as the statement does: "
+                           "int(sys.argv[2]), not a number written in the program or drawn at random."))
         if n is None:
             sc.fail(_("The quantity {client} ordered is nowhere to be seen: the server printed no "
                       "`Commande de N bouteille(s)`, the client no quantity received, and its random "
