@@ -5,6 +5,10 @@ busy by stress-ng) and list every check whose verdict changed between runs.
     .venv/bin/python bench/soak.py --runs 30 --stress --variants reference student_template
     .venv/bin/python bench/soak.py --runs 10 --variants --parallel 3   # three gradings at a time
     .venv/bin/python bench/soak.py --runs 30 --concurrent 2 --exercise wine_bottles reference
+    .venv/bin/python bench/soak.py --runs 2 --against c350525 --variants reference student_template
+        # every even run with another revision's grader: the verdicts that
+        # "changed" are those that differ between the two (variants of
+        # another lab, which that grader may not know, are left out)
 
 Exit status 1 when a verdict changed (a flaky check), 0 otherwise."""
 from __future__ import annotations
@@ -31,15 +35,17 @@ sys.path.insert(0, str(ROOT / "tests"))
 NO_REPORT = "(no report)"
 
 
-def grade(path: Path, exercises: list[str], options: list[str]) -> tuple[dict[str, tuple[str, str]], float]:
-    """`options`: the variant's own (its seed, its lab)."""
+def grade(path: Path, exercises: list[str], options: list[str],
+          grader: Path = ROOT) -> tuple[dict[str, tuple[str, str]], float]:
+    """`options`: the variant's own (its seed, its lab); `grader`: the
+    checkout whose grader grades (python -m grader from there)."""
     with tempfile.TemporaryDirectory(prefix="tp-grader-soak-") as tmp:
         out = Path(tmp) / "r.json"
         args = [sys.executable, "-m", "grader", str(path), "--json", str(out), "--lang", "en", *options]
         for ex in exercises:
             args += ["--exercise", ex]
         start = time.monotonic()
-        proc = subprocess.run(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        proc = subprocess.run(args, cwd=grader, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                               errors="replace")
         took = time.monotonic() - start
         if proc.returncode != 0 or not out.is_file():
@@ -58,6 +64,9 @@ def main() -> int:
     ap.add_argument("--exercise", action="append", default=[])
     ap.add_argument("--concurrent", type=int, default=1, metavar="N",
                     help="grade each submission N times at once (two gradings on one machine)")
+    ap.add_argument("--against", metavar="REV",
+                    help="grade every even run with REV's grader (a git revision, in a temporary "
+                         "worktree): the changed verdicts are then what differs between the two")
     ap.add_argument("--parallel", type=int, default=1, metavar="N",
                     help="grade N submissions at once (a class grading's load)")
     args = ap.parse_args()
@@ -69,9 +78,15 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="tp-grader-soak-"))
     targets = {str(p): (p, args.exercise, []) for p in args.submissions}
     if args.variants:  # each on the exercises it changes, as the test suite does
-        for v in (v for v in all_variants() if not v.hostile):  # hostile ones need test_hostile.py
+        for v in (v for v in all_variants() if not v.hostile  # hostile ones need test_hostile.py
+                  and not (args.against and v.lab)):
             targets[v.name] = (build(v, work / v.name), args.exercise or touched_exercises(v),
                                v.grading_options())
+    against = None
+    if args.against:
+        against = work / "against"
+        subprocess.run(["git", "worktree", "add", "-q", "--detach", str(against), args.against],
+                       cwd=ROOT, check=True)
     stress = None
     if args.stress:
         if not shutil.which("stress-ng"):
@@ -86,7 +101,8 @@ def main() -> int:
     try:
         with ThreadPoolExecutor(args.parallel * args.concurrent) as pool:
             for run in range(1, args.runs + 1):
-                jobs = [(name, pool.submit(grade, path, exercises, options))
+                grader = against if against is not None and run % 2 == 0 else ROOT
+                jobs = [(name, pool.submit(grade, path, exercises, options, grader))
                         for name, (path, exercises, options) in targets.items()
                         for _ in range(args.concurrent)]
                 for name, job in jobs:
@@ -107,6 +123,8 @@ def main() -> int:
         if stress:
             stress.terminate()
             stress.wait()
+        if against is not None:
+            subprocess.run(["git", "worktree", "remove", "--force", str(against)], cwd=ROOT)
         shutil.rmtree(work, ignore_errors=True)
     changed = 0
     for name in targets:

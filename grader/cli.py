@@ -162,10 +162,6 @@ def main(argv=None) -> int:
     problem = _use_lab_rubric_and_seed(args)
     if problem:
         return _error(problem, 2)
-    if args.lab and (args.gradescope_bundle or args.vpl_bundle or args.github_classroom):
-        # not built yet: a bundle would have to carry the lab file and its fixture
-        return _error(_("the platform bundles grade the lab of 2021 only: --lab cannot be used with "
-                        "them yet"), 2)
     if args.gradescope_bundle:
         from .gradescope import write_bundle
         from .paths import is_checkout

@@ -58,7 +58,8 @@ from pathlib import Path
 from typing import Optional
 
 from .i18n import _
-from .paths import PROJECT_DIR
+from .paths import PROJECT_DIR, bundled_files
+from .lab import lab_files_for_bundle
 from .rubric import RUBRIC_FILE, rubric_for_bundle
 
 WORKFLOW = Path(".github") / "workflows" / "classroom.yml"
@@ -182,13 +183,7 @@ def write_workflow(dest: Path, lang: str = "fr") -> list[Path]:
         raise NotADirectoryError(20, "not a folder", str(dest))
     # before writing anything: the rubric may be wrong, the source incomplete
     text = workflow_text(lang)
-    files = []
-    for name in VENDORED:
-        p = PROJECT_DIR / name
-        if not p.exists():  # an installed grader, not a checkout
-            raise FileNotFoundError(2, "no such file", str(p))
-        files += ([f for f in sorted(p.rglob("*")) if f.is_file() and "__pycache__" not in f.parts]
-                  if p.is_dir() else [p])
+    files = bundled_files(VENDORED)
     workflow = dest / WORKFLOW
     workflow.parent.mkdir(parents=True, exist_ok=True)
     workflow.write_text(text, encoding="utf-8")
@@ -203,6 +198,11 @@ def write_workflow(dest: Path, lang: str = "fr") -> list[Path]:
             # the instructor's rubric and seed (--rubric, --seed): students can read them here
             is_rubric = f.resolve() == RUBRIC_FILE.resolve()
             z.writestr(info, rubric_for_bundle().encode("utf-8") if is_rubric else f.read_bytes())
+        for name, data in lab_files_for_bundle().items():  # the instructor's lab (--lab), if any
+            info = zipfile.ZipInfo(f"tp-grader/grader/{name}", (1980, 1, 1, 0, 0, 0))
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
     return [workflow, archive]
 
 

@@ -11,7 +11,8 @@ import stat
 import zipfile
 from pathlib import Path
 
-from .paths import PROJECT_DIR
+from .paths import PROJECT_DIR, bundled_files
+from .lab import lab_files_for_bundle
 from .rubric import RUBRIC_FILE, rubric_for_bundle
 
 # What the grader needs at run time (not its tests, nor the reference solutions).
@@ -48,13 +49,7 @@ fi
 
 
 def write_bundle(out: Path) -> None:
-    files = []
-    for name in BUNDLED:
-        p = PROJECT_DIR / name
-        if p.is_dir():
-            files += [f for f in sorted(p.rglob("*")) if f.is_file() and "__pycache__" not in f.parts]
-        elif p.is_file():
-            files.append(p)
+    files = bundled_files(BUNDLED)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
             info = zipfile.ZipInfo(name)
@@ -67,3 +62,7 @@ def write_bundle(out: Path) -> None:
             # the instructor's rubric and seed (--rubric, --seed), if any
             is_rubric = f.resolve() == RUBRIC_FILE.resolve()
             z.writestr(info, rubric_for_bundle().encode("utf-8") if is_rubric else f.read_bytes())
+        for name, data in lab_files_for_bundle().items():  # the instructor's lab (--lab), if any
+            info = zipfile.ZipInfo(f"grader/{name}")
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
+            z.writestr(info, data)

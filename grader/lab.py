@@ -27,7 +27,12 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 LABS_DIR = Path(__file__).parent / "labs"
-DEFAULT_LAB_FILE = LABS_DIR / "2021.toml"
+# The statement of 2021: the grader's messages are written in its terms.
+STATEMENT_LAB_FILE = LABS_DIR / "2021.toml"
+# A platform bundle built with --lab carries that lab here, and its grader
+# grades it by default (lab_files_for_bundle); a checkout has none.
+BUNDLED_LAB_FILE = LABS_DIR / "bundled.toml"
+DEFAULT_LAB_FILE = BUNDLED_LAB_FILE if BUNDLED_LAB_FILE.is_file() else STATEMENT_LAB_FILE
 
 # The exercises the grader has checks for, in the report's order, and the
 # scripts each needs, by role (a check names a script by its role).
@@ -403,12 +408,13 @@ _renaming: Optional[tuple[Lab, Optional[re.Pattern], dict[str, str]]] = None
 
 
 def in_lab_terms(text: str) -> str:
-    """`text`, written in the default lab's terms (2021's script names, data
-    file, wordings), in the active lab's. The default lab leaves it as it is."""
+    """`text`, written in the terms of 2021's statement (its script names,
+    data file, wordings), in the active lab's. 2021's lab leaves it as it is."""
     global _renaming
     lab = active_lab()
     if _renaming is None or _renaming[0] is not lab:
-        pairs = dict(lab.renamings(read_lab(DEFAULT_LAB_FILE))) if lab.path != DEFAULT_LAB_FILE.resolve() else {}
+        pairs = (dict(lab.renamings(read_lab(STATEMENT_LAB_FILE)))
+                 if lab.path != STATEMENT_LAB_FILE.resolve() else {})
 
         def bounded(old: str) -> str:  # a whole name, not part of a longer one
             return ((r"(?<![\w.])" if old[0].isalnum() or old[0] == "_" else "") + re.escape(old)
@@ -417,3 +423,19 @@ def in_lab_terms(text: str) -> str:
         _renaming = (lab, pattern, pairs)
     _lab, pattern, pairs = _renaming
     return pattern.sub(lambda m: pairs[m.group(0)], text) if pattern else text
+
+
+def lab_files_for_bundle() -> dict[str, bytes]:
+    """The files a platform bundle adds to its copy of the package (paths
+    relative to the package's folder) so that its grader grades the active
+    lab by default: none for 2021's. The lab's rubric is not named: the
+    bundle carries the active rubric itself (rubric.rubric_for_bundle)."""
+    lab = active_lab()
+    if lab.path == STATEMENT_LAB_FILE.resolve():
+        return {}
+    fixture = f"bundled/fixtures/{lab.data.fixture.name}"  # in the wheel's package data
+    text = lab.path.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^(\s*fixture\s*=\s*).*$", lambda m: f'{m.group(1)}"{fixture}"', text, count=1)
+    text = re.sub(r"(?m)^rubric\s*=.*\n?", "", text)
+    return {f"labs/{BUNDLED_LAB_FILE.name}": text.encode("utf-8"),
+            f"labs/{fixture}": lab.data.fixture.read_bytes()}

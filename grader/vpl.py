@@ -34,6 +34,7 @@ from typing import Optional, Sequence
 from .i18n import _
 from .paths import PROJECT_DIR
 from .report import cause_label, cause_text, exercise_scores, feedback_text, shared_causes, withheld_text
+from .lab import lab_files_for_bundle
 from .rubric import VISIBLE, rubric_for_bundle
 from .runner import CheckResult
 
@@ -105,6 +106,9 @@ def write_bundle(dest: Path, python: Optional[str] = None) -> list[Path]:
         shutil.copytree(PROJECT_DIR, source, symlinks=True, ignore=shutil.ignore_patterns(
             ".git", ".venv", "build", "*.egg-info", "__pycache__", "tests", "reference", "student_template"))
         (source / "grader" / "rubric.toml").write_text(rubric_for_bundle(), encoding="utf-8")
+        for name, data in lab_files_for_bundle().items():  # the instructor's lab (--lab), if any
+            (source / "grader" / name).parent.mkdir(parents=True, exist_ok=True)
+            (source / "grader" / name).write_bytes(data)
         _pip(sys.executable, "wheel", "--no-deps", "-w", str(work / "wheel"), str(source))
         wheel = next((work / "wheel").glob("*.whl"))
         # installed by that interpreter's own pip, so that the dependencies

@@ -185,7 +185,6 @@ def test_a_class_graded_against_the_2019_lab(tmp_path):
 @pytest.mark.parametrize("options, said", [
     (["--lab", "no_such_lab.toml"], "bad lab file"),
     (["--lab", str(NBA_LAB), "--exercise", "chrono"], "chrono: not an exercise of the lab"),
-    (["--lab", str(NBA_LAB), "--vpl-bundle", "/tmp/x"], "--lab cannot be used with them yet"),
 ])
 def test_a_lab_the_command_cannot_use_is_a_clear_error(options, said, tmp_path):
     import subprocess
@@ -211,3 +210,36 @@ def test_the_order_of_a_player_line_is_the_labs_layout(tmp_path):
         assert neymar.expected_line(2021) == "PSG | Neymar | 29"
     finally:
         lab_module._active = saved
+
+
+def test_a_bundle_built_with_a_lab_grades_that_lab(tmp_path):
+    """The Gradescope bundle and GitHub Classroom's archive carry the lab and
+    its fixture; the bundled grader grades that lab with no option."""
+    import subprocess
+    import sys
+    import zipfile
+    bundle = tmp_path / "autograder.zip"
+    subprocess.run([sys.executable, "-m", "grader", "--gradescope-bundle", str(bundle), "--lab", str(NBA_LAB)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=120)
+    source = tmp_path / "source"
+    with zipfile.ZipFile(bundle) as z:
+        assert "rubric =" not in z.read("grader/labs/bundled.toml").decode("utf-8")
+        # no solution in a bundle, not even another lab's
+        assert not [n for n in z.namelist() if "reference/" in n or "student_template/" in n]
+        z.extractall(source)
+    from conftest import exercise_scores, grade_dir
+    proc, report = grade_dir(NBA_DIR / "reference", command=[sys.executable, "-m", "grader"], cwd=source)
+    assert proc.returncode == 0, proc.stderr
+    scores = exercise_scores(report)
+    assert set(scores) == set(read_lab(NBA_LAB).exercises)
+    assert all(score == top > 0 for score, top in scores.values()), scores
+    repo = tmp_path / "classroom"
+    repo.mkdir()
+    subprocess.run([sys.executable, "-m", "grader", "--github-classroom", str(repo), "--lab", str(NBA_LAB)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=120)
+    with zipfile.ZipFile(repo / ".github" / "tp-grader.zip") as z:
+        assert not [n for n in z.namelist() if "reference/" in n or "student_template/" in n]
+        assert z.read("tp-grader/grader/labs/bundled/fixtures/nba_2019.txt") == (
+            NBA_DIR / "fixtures" / "nba_2019.txt").read_bytes()
+    # a checkout carries no bundled lab: its default is 2021's
+    assert not (ROOT / "grader" / "labs" / "bundled.toml").exists()

@@ -28,6 +28,9 @@ def test_an_installed_wheel_grades_the_reference_from_another_folder(tmp_path):
     assert package.is_relative_to(venv)
     assert (package / "fixtures" / "foot_2020.txt").read_bytes() == (ROOT / "fixtures" / "foot_2020.txt").read_bytes()
     assert not list(package.parent.glob("reference")) and not list(package.rglob("wine_bottles_server.py"))
+    # the labs and their fixtures, without another lab's solutions
+    assert (package / "labs" / "2021.toml").is_file() and (package / "labs" / "2019-nba.toml").is_file()
+    assert (package / "labs" / "2019-nba" / "fixtures" / "nba_2019.txt").is_file()
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
