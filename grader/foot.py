@@ -119,6 +119,19 @@ def diagnose(lines: list[str], expected: list[Player], everyone: list[Player],
                      "the current year given by the datetime module, never from a year written in "
                      "your program (the grader's 'today' is in {year}).").format(
                 delta=deltas.pop(), year=today_year)
+    if (len(parsed) == len(expected) and all(parsed) and names == [p.name for p in expected]
+            and any(q[1] != p.club for q, p in zip(parsed, expected))):
+        data = active_lab().data
+        # the same other field of the line printed where the club goes, for every player
+        where = {i for q, p in zip(parsed, expected)
+                 for i, value in enumerate(p.line.split(data.separator)) if value.strip() == q[1]}
+        wrong = sorted(i for i in where if i != data.index("club")
+                       and all(p.line.split(data.separator)[i].strip() == q[1] for q, p in zip(parsed, expected)))
+        if wrong:
+            return _("The names are right, but where the club goes the program printed field {wrong} "
+                     "of the line ({field}): the club is field {club} ({fields}).").format(
+                wrong=wrong[0] + 1, field=data.fields[wrong[0]], club=data.index("club") + 1,
+                fields=data.separator.join(data.fields))
     by_name = {}
     for p in everyone:
         by_name.setdefault(p.name, p)

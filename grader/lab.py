@@ -103,6 +103,11 @@ class Exercise:
     # role -> ("{port}", "{quantity}"); the client's port is the server's,
     # given to it or found in the kernel.
     role_args: dict[str, tuple[str, ...]]
+    # The wine server's stock and its wait before answering (seconds): the
+    # statement's figures, which the grader's messages write as {stock} and
+    # {delay} (filled in by in_lab_terms). None for the other exercises.
+    stock: Optional[int] = None
+    delay: Optional[float] = None
 
     def script(self, role: str = "script") -> str:
         return self.scripts[role]
@@ -345,7 +350,9 @@ def _read_exercise(r: _Reader, key: str, roles: tuple[str, ...], raw: Any, data:
         raise r.error(key, f"[{key}] must be a table")
     texts = {"example", "usage", "file_error"} if key in FOOTBALL_EXERCISES else set()
     commands = {f"{role}_args" for role in roles if role in COMMAND_PLACEHOLDERS}
-    d = r.table(raw, key, {"section", "args", *roles, *texts, *commands}, {"section", *roles, *texts})
+    figures = {"stock", "delay"} if key == "wine_bottles" else set()
+    d = r.table(raw, key, {"section", "args", *roles, *texts, *commands, *figures},
+                {"section", *roles, *texts, *figures})
     scripts = {}
     for role in roles:
         script = r.text(d, role, key)
@@ -379,8 +386,15 @@ def _read_exercise(r: _Reader, key: str, roles: tuple[str, ...], raw: Any, data:
                     raise r.error(where, f"'{where}': {placeholder} is not a placeholder the grader "
                                          f"fills in here ({', '.join(allowed)})")
         role_args[role] = tuple(given)
+    if figures:
+        for name, low in (("stock", 1), ("delay", 0.1)):
+            value = d[name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low or (
+                    name == "stock" and not isinstance(value, int)):
+                raise r.error(f"{key}.{name}", f"'{key}.{name}' must be a "
+                                               + ("whole number >= 1" if name == "stock" else "number of seconds > 0"))
     return Exercise(key, r.text(d, "section", key), scripts, args, d.get("example"), usage, file_error,
-                    role_args)
+                    role_args, d.get("stock"), float(d["delay"]) if "delay" in d else None)
 
 
 # ---------------------------------------------------------------------------
@@ -422,6 +436,10 @@ def in_lab_terms(text: str) -> str:
         pattern = re.compile("|".join(bounded(old) for old in pairs)) if pairs else None
         _renaming = (lab, pattern, pairs)
     _lab, pattern, pairs = _renaming
+    if "{" in text:  # the wine figures, written {stock} and {delay} in the grader's messages
+        wine = lab.exercises.get("wine_bottles")
+        if wine is not None:
+            text = text.replace("{stock}", str(wine.stock)).replace("{delay}", f"{wine.delay:g}")
     return pattern.sub(lambda m: pairs[m.group(0)], text) if pattern else text
 
 

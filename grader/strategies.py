@@ -82,7 +82,7 @@ class FootCase:
 
     def describe(self) -> str:
         end = "" if self.text.endswith("\n") else "\n(no newline at the end of the last line)"
-        return f"foot_2020.txt:\n{self.text.rstrip(chr(10))}{end}\ntoday = {self.today.date()}"
+        return f"{active_lab().data.name}:\n{self.text.rstrip(chr(10))}{end}\ntoday = {self.today.date()}"
 
 
 @st.composite

@@ -152,11 +152,13 @@ def test_workflow_has_a_step_per_exercise_worth_its_points(template):
 
 
 def test_the_grader_archive_is_the_grader(template, tmp_path):
-    """What the workflow pip-installs: this checkout's project, whole."""
+    """What the workflow pip-installs: this checkout's project, whole, but
+    for solutions (the 2019 lab's reference and template, in grader/labs/)."""
     archive = zipfile.ZipFile(template / GRADER_ZIP)
     files = [f for name in VENDORED for f in [ROOT / name, *(ROOT / name).rglob("*")]]
     expected = {f"tp-grader/{f.relative_to(ROOT).as_posix()}" for f in files
-                if f.is_file() and "__pycache__" not in f.parts}
+                if f.is_file() and not {"__pycache__", "reference", "student_template"} & set(f.relative_to(ROOT).parts)}
+    assert "tp-grader/grader/labs/2019-nba/fixtures/nba_2019.txt" in expected
     assert set(archive.namelist()) == expected
     assert archive.read("tp-grader/grader/rubric.toml") == (ROOT / "grader" / "rubric.toml").read_bytes()
     # the same grader gives the same bytes (nothing for git to commit again)

@@ -84,6 +84,7 @@ def test_a_copy_of_the_default_lab_reads_the_same(tmp_path):
     (lambda t: t.replace('client = "wine_bottles_client.py"', 'client = "wine_bottles_client.py"\n'
                          'server_args = ["{quantity}"]'), 'server_args = ["{quantity}"]',
      "{quantity} is not a placeholder the grader fills in here ({port})"),
+    (lambda t: t.replace("stock = 300", "stock = 0"), "stock = 0", "'wine_bottles.stock' must be a whole number"),
 ])
 def test_a_lab_file_with_a_mistake_is_a_one_line_error_naming_its_line(tmp_path, edit, needle, said):
     path = a_lab(tmp_path, edit)
@@ -243,3 +244,38 @@ def test_a_bundle_built_with_a_lab_grades_that_lab(tmp_path):
             NBA_DIR / "fixtures" / "nba_2019.txt").read_bytes()
     # a checkout carries no bundled lab: its default is 2021's
     assert not (ROOT / "grader" / "labs" / "bundled.toml").exists()
+
+
+def test_a_field_read_in_the_wrong_place_is_named_in_the_labs_fields(tmp_path):
+    """The 2019 variant that prints the height where the club goes (it reads
+    the line as in 2021's file) is told which field it printed."""
+    from conftest import grade_dir
+    from variants import SUBMISSIONS, build, load
+    variant = load(SUBMISSIONS / "nba_par_nation_height_as_club")
+    proc, report = grade_dir(build(variant, tmp_path / "hand-in"), "--exercise", "joueurs_par_nation",
+                             *variant.grading_options())
+    assert proc.returncode == 0, proc.stderr
+    assert ("printed field 2 of the line (taille): the club is field 3 "
+            "(prenom_nom:taille:club:annee_naissance:nation)") in proc.stdout
+
+
+@pytest.mark.parametrize("server_args, full_marks", [('["{port}", "200"]', True), ('["{port}"]', False)])
+def test_the_wine_stock_is_the_labs(tmp_path, server_args, full_marks):
+    """The 2019 server takes its stock as a second argument: a lab whose
+    statement starts it with 200 bottles grades it with a stock of 200; the
+    same lab with the server started on its default 300 fails the stock."""
+    from conftest import grade_dir
+    text = NBA_LAB.read_text(encoding="utf-8")
+    text = text.replace('fixture = "2019-nba/fixtures/nba_2019.txt"',
+                        f'fixture = "{NBA_DIR / "fixtures" / "nba_2019.txt"}"')
+    text = text.replace("stock = 300", "stock = 200").replace('server_args = ["{port}"]', f"server_args = {server_args}")
+    lab = tmp_path / "lab.toml"
+    lab.write_text(text, encoding="utf-8")
+    proc, report = grade_dir(NBA_DIR / "reference", "--lab", str(lab), "--exercise", "wine_bottles")
+    assert proc.returncode == 0, proc.stderr
+    status = {t["check"]: t["status"] for t in report["tests"]}
+    if full_marks:
+        assert report["score"] == report["max_score"], [k for k, v in status.items() if v != "passed"]
+        assert "200 bottles delivered in all" in proc.stdout
+    else:
+        assert status["stock_runs_out"] == "failed"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from grader.checks import common
 from grader.checks.common import python_error
-from grader.checks.wine_scenarios import (CLIENT, MIN_DELAY, QUANTITY_GIVEN, SERVER, SERVICE_GAP, STOCK,
+from grader.checks.wine_scenarios import (CLIENT, DELAY, MIN_DELAY, QUANTITY_GIVEN, SERVER, SERVICE_GAP, STOCK,
                                           received_total)
 # pytest finds the fixtures of a test module in its namespace: imported by
 # name, they serve the checks below (and only them, unlike conftest.py's).
@@ -53,7 +53,7 @@ def test_no_server(no_server):
                    hint=_("When connect() fails (except OSError), print `Service non disponible`."))
 
 
-@check(EX, "one_order", N_("One client, one order: it gets N bottles, N in [1, 99]; the server prints `Commande de N` and `Reste en stock : 300-N`"))
+@check(EX, "one_order", N_("One client, one order: it gets N bottles, N in [1, 99]; the server prints `Commande de N` and `Reste en stock : {stock}-N`"))
 def test_one_order(selling_out):
     sc, c = selling_out.scenario, selling_out.first
     kind, k = c.outcome()
@@ -82,7 +82,7 @@ def test_one_order(selling_out):
     if k != n:
         sc.fail(_("The client says {k} bottles received, the server says {n} ordered.").format(k=k, n=n),
                 expected=expected,
-                hint=_("With 300 bottles in stock the server delivers all of the order: it sends "
+                hint=_("With {stock} bottles in stock the server delivers all of the order: it sends "
                        "back the quantity delivered, and the client prints that quantity."))
     if not 1 <= n <= 99:
         sc.fail(_("The client ordered {n} bottles, outside [1, 99].").format(n=n), expected=expected,
@@ -90,11 +90,11 @@ def test_one_order(selling_out):
     if not remaining or remaining[0] != STOCK - n:
         sc.fail(_("After an order of {n}, the server does not print `Reste en stock : {s} bouteille(s)`.")
                 .format(n=n, s=STOCK - n), expected=expected,
-                hint=_("The stock starts at 300; after each order print what is left: "
+                hint=_("The stock starts at {stock}; after each order print what is left: "
                        "print('Reste en stock :', stock, 'bouteille(s)')."))
 
 
-@check(EX, "delay", N_("The server answers no sooner than 3 seconds after the order"))
+@check(EX, "delay", N_("The server answers no sooner than {delay} seconds after the order"))
 def test_delay(selling_out):
     sc, c = selling_out.scenario, selling_out.first
     if c.received is None or c.answered_at is None or c.released_at is None:
@@ -106,19 +106,19 @@ def test_delay(selling_out):
     waited = (c.answered_at - c.released_at) * sc.sandbox.time_scale
     if waited < MIN_DELAY:
         sc.fail(_("The answer came {s:.1f} s after the server could read the order (on the "
-                  "program's clock); the statement asks for 3 s.").format(s=waited),
-                expected=_("at least 3 s between the order and the answer"),
-                hint=_("Between receiving the order and send(), wait: time.sleep(3)."))
+                  "program's clock); the statement asks for {delay} s.").format(s=waited),
+                expected=_("at least {delay} s between the order and the answer"),
+                hint=_("Between receiving the order and send(), wait: time.sleep({delay})."))
 
 
-@check(EX, "stock_runs_out", N_("Orders until the stock is gone: 300 bottles delivered in all, then `PLUS DE STOCK !` and the server ends"))
+@check(EX, "stock_runs_out", N_("Orders until the stock is gone: {stock} bottles delivered in all, then `PLUS DE STOCK !` and the server ends"))
 def test_stock_runs_out(selling_out):
     run = selling_out
     sc = run.scenario
     served = run.sequence
     got = [c.received for c in served]
     log = sc.server_log()
-    expected = _("deliveries adding up to 300 (the last one may be smaller than its order), "
+    expected = _("deliveries adding up to {stock} (the last one may be smaller than its order), "
                  "`Reste en stock : 0 bouteille(s)`, `PLUS DE STOCK !`, then the server ends by "
                  "itself, with no other client coming")
     if None in got:
@@ -129,12 +129,12 @@ def test_stock_runs_out(selling_out):
                        "its accept() loop goes on while stock > 0."))
     total = sum(got)
     if total > STOCK or any(v < 0 for v in log.values("remaining")):
-        sc.fail(_("The server delivered {total} bottles in all, more than its stock of 300.").format(total=total),
+        sc.fail(_("The server delivered {total} bottles in all, more than its stock of {stock}.").format(total=total),
                 expected=expected,
                 hint=_("Deliver min(order, stock), never more than what is left: the stock must "
                        "not go below 0."))
     if total < STOCK:
-        sc.fail(_("The clients received {total} bottles in all: the stock of 300 is not used up.").format(
+        sc.fail(_("The clients received {total} bottles in all: the stock of {stock} is not used up.").format(
                 total=total), expected=expected,
                 hint=_("When the stock is smaller than the order, deliver what is left (min(order, "
                        "stock)), so the stock ends at exactly 0."))
@@ -183,7 +183,7 @@ def test_stock_runs_out(selling_out):
 @check(EX, "one_at_a_time", N_("Clients started at once are each served, one after the other"))
 def test_one_at_a_time(queue):
     sc = queue.scenario
-    expected = _("the answers about 3 s apart (about 3, 6 and 9 s after the server could read the "
+    expected = _("the answers about {delay} s apart (about {delay}, 2 x {delay} and 3 x {delay} s after the server could read the "
                  "orders), never together; the server: `Commande de ...`, `Reste en stock : ...` for "
                  "one client, then for the next")
     missing = [c for c in queue.clients if c.received is None]
@@ -208,12 +208,12 @@ def test_one_at_a_time(queue):
                 seen = ", ".join(_("{client} at {t:.1f} s").format(client=c.label, t=tc)
                                  for tc, c in timed)
                 sc.fail(_("Three clients ordered at once and got their answers together, not about "
-                          "3 s apart: {seen} after the server could read their orders (on its "
-                          "clock). Served one after the other, with 3 s each, answer number {k} "
-                          "cannot come before {soonest:.0f} s.").format(seen=seen, k=k, soonest=3 * k),
+                          "{delay} s apart: {seen} after the server could read their orders (on its "
+                          "clock). Served one after the other, with {delay} s each, answer number {k} "
+                          "cannot come before {soonest:.0f} s.").format(seen=seen, k=k, soonest=DELAY * k),
                         expected=expected,
                         hint=_("The statement's server serves one client at a time, like "
-                               "echo-server.py: accept a client, read its order, wait 3 s, answer, "
+                               "echo-server.py: accept a client, read its order, wait {delay} s, answer, "
                                "close, and only then accept the next one. A thread (or a process) "
                                "per client serves them all at once, whatever the log shows: that "
                                "is the multithreaded server of the next series."))
@@ -285,7 +285,7 @@ def test_invariants(selling_out, queue, queued_at_end):
         remaining = log.values("remaining")
         received = received_total(sc.clients)
         if received > STOCK:
-            sc.fail(_("The clients received {got} bottles in all, more than the 300 in stock.").format(
+            sc.fail(_("The clients received {got} bottles in all, more than the {stock} in stock.").format(
                     got=received),
                     hint=_("Deliver min(order, stock): never more than what is left."))
         if remaining and received != STOCK - remaining[-1]:

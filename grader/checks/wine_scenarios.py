@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import math
 import random as random_module
 import re
 import select
@@ -64,7 +65,8 @@ SERVER_ARGS = _WINE.args_of("server")
 CLIENT_ARGS = _WINE.args_of("client")
 PORT_GIVEN = any("{port}" in a for a in SERVER_ARGS)
 QUANTITY_GIVEN = any("{quantity}" in a for a in CLIENT_ARGS)
-STOCK = 300
+STOCK = _WINE.stock  # the statement's 300
+DELAY = _WINE.delay  # the statement's 3 s
 TIME_SCALE = 10  # the server's 3 s take 0.3 s
 # Three clients queued at once: 3 s take 0.6 s, so that answers given together
 # still look together when the grader reads them late on a busy machine.
@@ -73,16 +75,17 @@ QUEUE_SCALE = 5
 # last order need no timing: there the 3 s take 30 ms.
 FAST_SCALE = 100
 CLIENT_LIMIT = 5.0  # real seconds a client may take once the server answers
-MIN_DELAY = 2.0  # virtual seconds: the statement's 3, less what measuring costs
+MIN_DELAY = DELAY - 1.0  # virtual seconds: the statement's 3, less what measuring costs
 # Served one at a time with 3 s each, the k-th of clients queued together
 # gets its answer no sooner than k x 3 s after the server could read their
 # orders: k x SERVICE_GAP leaves room for a server that waits a little less.
-SERVICE_GAP = 2.5
+SERVICE_GAP = DELAY - 0.5
 # Real seconds (stretched) the server gets to end by itself once the order
 # that empties its stock is answered: a correct server ends at once, one that
 # polls its socket with a time-out within a second.
 END_WAIT = 3.0
-LOOP_LIMIT = 8  # orders in a row at most (300 bottles: 4 orders of 99 after the first)
+# orders in a row at most (300 bottles: 4 orders of 99 after the first, and room)
+LOOP_LIMIT = math.ceil(STOCK / 99) + 4
 MakeSandbox = Callable[..., Sandbox]  # make(scale=TIME_SCALE): a new sandbox with a network of its own
 _draw_files = itertools.count(1)
 # Causes that explain a whole scenario (see common.cause_of): told with every check it fails.
