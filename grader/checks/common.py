@@ -100,7 +100,7 @@ _INPUT_EOF = re.compile(r"^EOFError\b.*reading a line", re.M)
 
 
 def write_fake(sandbox: Sandbox, script: str, fake: str, **constants) -> None:
-    """Put the grader's program `fake` (grader/fakes/) in the sandbox as
+    """The one way a check puts the grader's program `fake` (grader/fakes/) in the sandbox as
     `script`, each of `constants` written in place of the fake's line
     `NAME = ...` (the fakes follow the lab that way)."""
     text = (FAKES_DIR / fake).read_text(encoding="utf-8")

@@ -15,7 +15,6 @@ from grader.checks.signals import SignalSession
 from grader.harness import Sandbox, process_cmdline, wait_for_handlers, wait_idle
 from grader.i18n import N_, _
 from grader.lab import active_lab
-from grader.paths import FAKES_DIR
 from grader.runner import check
 
 EX = "multiChrono"
@@ -29,7 +28,7 @@ CHILDREN = 2
 def multi(grading):
     with Sandbox(grading.submission, time_scale=TIME_SCALE) as sb:
         sb.script_name(SCRIPT)
-        sb.write(CHRONO, (FAKES_DIR / "chrono.py").read_text(encoding="utf-8"), mode=0o755)
+        common.write_fake(sb, CHRONO, "chrono.py")
         yield Multi(sb)
 
 

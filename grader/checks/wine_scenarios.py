@@ -54,7 +54,6 @@ from grader.harness import LiveProcess, Sandbox, waits_for_keyboard
 from grader.i18n import _
 from grader.lab import active_lab
 from grader.isolation import TCP_ESTABLISHED, connected_to, listening_ports, tcp_sockets
-from grader.paths import FAKES_DIR
 
 _WINE = active_lab().exercises["wine_bottles"]
 SERVER = _WINE.script("server")
@@ -734,7 +733,7 @@ def run_cross_check(port: Optional[int], make: MakeSandbox) -> None:
     Nothing is timed here: the 3 s take 30 ms."""
     sb = make(FAST_SCALE)
     for name in ("wine_server.py", "wine_client.py"):
-        sb.write("tpgrader_" + name, (FAKES_DIR / name).read_text(encoding="utf-8"), mode=0o755)
+        common.write_fake(sb, "tpgrader_" + name, name)
     sc = Scenario(sb)
     ref = sb.spawn("tpgrader_wine_server.py", argv=["python3", "tpgrader_wine_server.py", str(port)])
     sc.server = ref
@@ -758,7 +757,7 @@ def run_cross_check(port: Optional[int], make: MakeSandbox) -> None:
     sc2 = Scenario(make(FAST_SCALE))
     sc2.start_server()
     sb2 = sc2.sandbox
-    sb2.write("tpgrader_wine_client.py", (FAKES_DIR / "wine_client.py").read_text(encoding="utf-8"), mode=0o755)
+    common.write_fake(sb2, "tpgrader_wine_client.py", "wine_client.py")
     ref_client = sb2.spawn("tpgrader_wine_client.py",
                            argv=["python3", "tpgrader_wine_client.py", str(sc2.port), "42"])
     ref_client.wait(sb2.stretch(CLIENT_LIMIT))
