@@ -6,7 +6,8 @@ A lab file holds the data file (its name, its fields in order, which field
 is the nation, the name, the club and the birth year, the statement's own
 copy), the "today" of the statement's examples, and per exercise its
 section, its scripts, the arguments the statement gives them, its example
-and its wordings. Only what the grader honours is accepted: an unknown key
+and its wordings; for the wine pair, its command lines, stock, delay, order
+range and messages. Only what the grader honours is accepted: an unknown key
 is an error, named with its line, as are a missing key and two scripts of
 the same name.
 
@@ -52,6 +53,10 @@ NEEDS = {"multiChrono": "chrono"}
 # The wine programs' command lines may hold these placeholders, which the
 # grader fills in: the server's port (it chooses one) and the client's order.
 COMMAND_PLACEHOLDERS = {"server": ("{port}",), "client": ("{port}", "{quantity}")}
+# What the wine programs print, as a lab words it (CONTRACT.md III.2); the
+# wordings of NUMBERED_MESSAGES hold {n}, where the number goes.
+WINE_MESSAGES = ("waiting", "order", "remaining", "sold_out", "received", "unavailable", "failed")
+NUMBERED_MESSAGES = ("order", "remaining", "received")
 # What a player line of the data file must say, whatever the lab calls it.
 DATA_ROLES = ("key", "name", "club", "birth_year")
 # The places a layout of a player line may hold.
@@ -108,6 +113,11 @@ class Exercise:
     # {delay} (filled in by in_lab_terms). None for the other exercises.
     stock: Optional[int] = None
     delay: Optional[float] = None
+    # The wine client's order is drawn in [low, high] (the messages write
+    # {low}, {high}, {low-1} and {high+1}); what the programs print, by
+    # WINE_MESSAGES key: the wordings the grader accepts, the first shown.
+    order_range: Optional[tuple[int, int]] = None
+    messages: Optional[dict[str, tuple[str, ...]]] = None
 
     def script(self, role: str = "script") -> str:
         return self.scripts[role]
@@ -139,7 +149,7 @@ class Lab:
     def renamings(self, source: "Lab") -> list[tuple[str, str]]:
         """What a text written in `source`'s terms (the grader's messages are
         written in 2021's) says in this lab's: its usage lines, example runs,
-        file error, scripts, data file and year; longest first."""
+        file error, scripts, wine messages, data file and year; longest first."""
         pairs: dict[str, str] = {}
         for key, theirs in source.exercises.items():
             mine = self.exercises.get(key)
@@ -155,9 +165,36 @@ class Lab:
             if theirs.file_error and mine.file_error:
                 pairs[theirs.file_error.format(file=source.data.name)] = mine.file_error.format(
                     file=self.data.name)
+        # the wine messages without a number (numbered_message_renamings does the others)
+        pairs.update((old, new) for old, new in self._message_pairs(source) if "{n}" not in old)
         pairs[source.data.name] = self.data.name
         pairs[f" {source.today.year})"] = f" {self.today.year})"  # "(in 2021)" of the examples' titles
         return sorted(((a, b) for a, b in pairs.items() if a != b), key=lambda pair: -len(pair[0]))
+
+    def _message_pairs(self, source: "Lab") -> list[tuple[str, str]]:
+        """(source's wording, this lab's) of each wine message, both shown."""
+        theirs, mine = (lab.exercises.get("wine_bottles") for lab in (source, self))
+        if theirs is None or mine is None:
+            return []
+        return [(theirs.messages[name][0], mine.messages[name][0]) for name in WINE_MESSAGES]
+
+    def numbered_message_renamings(self, source: "Lab") -> list[tuple[re.Pattern, str]]:
+        """The messages with a number as source's texts write them, with N,
+        {n}, 0, {stock}-N or ... in place of the number, and with or without
+        the words after it (`Commande de N`): a pattern whose group `n` is
+        that number, and this lab's wording to put it in."""
+        renamings = []
+        for theirs, mine in self._message_pairs(source):
+            if "{n}" not in theirs or theirs == mine:
+                continue
+            before, after = theirs.split("{n}", 1)
+            number = r"(?P<n>[\w{}+.-]+)"
+            if before:
+                pattern = re.escape(before) + number + (f"(?:{re.escape(after)})?" if after else "")
+            else:
+                pattern = r"(?<![\w{}+.-])" + number + re.escape(after)
+            renamings.append((re.compile(pattern), mine))
+        return renamings
 
     def statement_args(self, script: str) -> tuple[str, ...]:
         """The arguments the statement gives `script`: their names, or the
@@ -350,7 +387,7 @@ def _read_exercise(r: _Reader, key: str, roles: tuple[str, ...], raw: Any, data:
         raise r.error(key, f"[{key}] must be a table")
     texts = {"example", "usage", "file_error"} if key in FOOTBALL_EXERCISES else set()
     commands = {f"{role}_args" for role in roles if role in COMMAND_PLACEHOLDERS}
-    figures = {"stock", "delay"} if key == "wine_bottles" else set()
+    figures = {"stock", "delay", "order_range", "messages"} if key == "wine_bottles" else set()
     d = r.table(raw, key, {"section", "args", *roles, *texts, *commands, *figures},
                 {"section", *roles, *texts, *figures})
     scripts = {}
@@ -393,8 +430,43 @@ def _read_exercise(r: _Reader, key: str, roles: tuple[str, ...], raw: Any, data:
                     name == "stock" and not isinstance(value, int)):
                 raise r.error(f"{key}.{name}", f"'{key}.{name}' must be a "
                                                + ("whole number >= 1" if name == "stock" else "number of seconds > 0"))
+    order_range = _read_order_range(r, d, key) if figures else None
+    messages = _read_messages(r, d, key) if figures else None
     return Exercise(key, r.text(d, "section", key), scripts, args, d.get("example"), usage, file_error,
-                    role_args, d.get("stock"), float(d["delay"]) if "delay" in d else None)
+                    role_args, d.get("stock"), float(d["delay"]) if "delay" in d else None,
+                    order_range, messages)
+
+
+def _read_order_range(r: _Reader, d: dict, key: str) -> tuple[int, int]:
+    value = d["order_range"]
+    if (not isinstance(value, list) or len(value) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            or not 1 <= value[0] <= value[1]):
+        raise r.error(f"{key}.order_range", f"'{key}.order_range' must be [low, high], two whole "
+                                            "numbers with 1 <= low <= high: the client orders in [low, high]")
+    return value[0], value[1]
+
+
+def _read_messages(r: _Reader, d: dict, key: str) -> dict[str, tuple[str, ...]]:
+    where = f"{key}.messages"
+    raw = d["messages"]
+    if not isinstance(raw, dict):
+        raise r.error(where, f"[{where}] must be a table: message = \"wording\" or [\"wording\", ...]")
+    table = r.table(raw, where, set(WINE_MESSAGES), set(WINE_MESSAGES))
+    messages = {}
+    for name in WINE_MESSAGES:
+        wordings = (r.text(table, name, where),) if isinstance(table[name], str) else r.texts(table, name, where)
+        for wording in wordings:
+            placeholders = re.findall(r"\{[^}]*\}", wording)
+            wanted = ["{n}"] if name in NUMBERED_MESSAGES else []
+            if placeholders != wanted:
+                raise r.error(f"{where}.{name}", f"'{where}.{name}': '{wording}' must hold "
+                              + ("{n} once, where the number goes" if wanted else "no {placeholder}"))
+            if not re.search(r"[^\W\d_]", wording.replace("{n}", "")):
+                raise r.error(f"{where}.{name}", f"'{where}.{name}': '{wording}' needs a word the "
+                                                 "grader can recognise the message by")
+        messages[name] = wordings
+    return messages
 
 
 # ---------------------------------------------------------------------------
@@ -418,7 +490,7 @@ def active_lab() -> Lab:
     return _active
 
 
-_renaming: Optional[tuple[Lab, Optional[re.Pattern], dict[str, str]]] = None
+_renaming: Optional[tuple[Lab, Optional[re.Pattern], dict[str, str], list]] = None
 
 
 def in_lab_terms(text: str) -> str:
@@ -434,12 +506,20 @@ def in_lab_terms(text: str) -> str:
             return ((r"(?<![\w.])" if old[0].isalnum() or old[0] == "_" else "") + re.escape(old)
                     + (r"(?![\w])" if old[-1].isalnum() or old[-1] == "_" else ""))
         pattern = re.compile("|".join(bounded(old) for old in pairs)) if pairs else None
-        _renaming = (lab, pattern, pairs)
-    _lab, pattern, pairs = _renaming
-    if "{" in text:  # the wine figures, written {stock} and {delay} in the grader's messages
-        wine = lab.exercises.get("wine_bottles")
-        if wine is not None:
-            text = text.replace("{stock}", str(wine.stock)).replace("{delay}", f"{wine.delay:g}")
+        numbered = (lab.numbered_message_renamings(read_lab(STATEMENT_LAB_FILE))
+                    if lab.path != STATEMENT_LAB_FILE.resolve() else [])
+        _renaming = (lab, pattern, pairs, numbered)
+    _lab, pattern, pairs, numbered = _renaming
+    wine = lab.exercises.get("wine_bottles")
+    if "{" in text and wine is not None:
+        # the wine figures, written {stock}, {delay}, {low}, {high}, {low-1}
+        # and {high+1} in the grader's messages
+        low, high = wine.order_range
+        for figure, value in (("{stock}", wine.stock), ("{delay}", f"{wine.delay:g}"), ("{low}", low),
+                              ("{high}", high), ("{low-1}", low - 1), ("{high+1}", high + 1)):
+            text = text.replace(figure, str(value))
+    for message, wording in numbered:
+        text = message.sub(lambda m: wording.replace("{n}", m.group("n")), text)
     return pattern.sub(lambda m: pairs[m.group(0)], text) if pattern else text
 
 

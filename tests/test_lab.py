@@ -42,6 +42,36 @@ def test_the_wording_patterns_of_2021_accept_the_statements_variants():
         assert not file_error_wording_ok(text), text
 
 
+def test_the_wine_messages_of_2021_are_read_as_the_statement_writes_them():
+    from grader.checks.wine_scenarios import (ANSWER, FAILED, ORDER, RECEIVED, REMAINING, SOLD_OUT,
+                                              UNAVAILABLE, WAITING, Message)
+    read = {ORDER: {"Commande de 60 bouteille(s)": 60, "commande de 7": 7, "Commande de bouteilles": None},
+            REMAINING: {"Reste en stock : 240 bouteille(s)": 240, "reste en stock: 0": 0,
+                        "Reste 240 en stock": None},
+            RECEIVED: {"60 bouteille(s) recue(s)": 60, "12 bouteilles reçues.": 12, "12bouteilles recues": 12,
+                       "bouteilles recues : 12": None}}
+    for message, cases in read.items():
+        for text, number in cases.items():
+            m = message.search(folded(text))
+            assert (Message.number(m) if m else None) == number, (message.name, text)
+    for message, texts, others in (
+            (SOLD_OUT, ["PLUS DE STOCK !", "Plus de stock"], ["Stock vide"]),
+            (WAITING, ["Serveur en attente de commande", "Serveur en attente..."], ["En attente"]),
+            (UNAVAILABLE, ["Service non disponible", "SERVICE NON DISPONIBLE !"], ["Service indisponible"]),
+            (FAILED, ["Echec commande", "Échec de la commande", "echec de commande"], ["Echec"])):
+        assert all(message.search(folded(t)) for t in texts), message.name
+        assert not any(message.search(folded(t)) for t in others), message.name
+    # a client is done when it prints one of its outcomes, accents and case as they come
+    for text in ("60 bouteille(s) reçue(s)\r\n", "ÉCHEC COMMANDE", "Service non disponible", "Traceback"):
+        assert re.search(ANSWER, text), text
+    assert not re.search(ANSWER, "Client en attente de la réponse")
+
+
+def folded(text: str) -> str:
+    from grader.checks.wine_scenarios import folded as fold
+    return fold(text)
+
+
 def a_lab(tmp_path: Path, edit=lambda text: text) -> Path:
     """A copy of the default lab beside a copy of its fixture, edited."""
     (tmp_path / "fixtures").mkdir(exist_ok=True)
@@ -85,6 +115,14 @@ def test_a_copy_of_the_default_lab_reads_the_same(tmp_path):
                          'server_args = ["{quantity}"]'), 'server_args = ["{quantity}"]',
      "{quantity} is not a placeholder the grader fills in here ({port})"),
     (lambda t: t.replace("stock = 300", "stock = 0"), "stock = 0", "'wine_bottles.stock' must be a whole number"),
+    (lambda t: t.replace("order_range = [1, 99]", "order_range = [99, 1]"), "order_range = [99, 1]",
+     "'wine_bottles.order_range' must be [low, high]"),
+    (lambda t: t.replace('order = "Commande de {n} bouteille(s)"', 'order = "Commande de N bouteille(s)"'),
+     'order = "Commande de N', "must hold {n} once"),
+    (lambda t: t.replace('sold_out = "PLUS DE STOCK !"', 'sold_out = "PLUS DE STOCK ({n}) !"'),
+     'sold_out = "PLUS DE STOCK ({n}) !"', "must hold no {placeholder}"),
+    (lambda t: t.replace('unavailable = "Service non disponible"\n', ""), "[wine_bottles.messages]",
+     "missing key 'wine_bottles.messages.unavailable'"),
 ])
 def test_a_lab_file_with_a_mistake_is_a_one_line_error_naming_its_line(tmp_path, edit, needle, said):
     path = a_lab(tmp_path, edit)
@@ -279,3 +317,69 @@ def test_the_wine_stock_is_the_labs(tmp_path, server_args, full_marks):
         assert "200 bottles delivered in all" in proc.stdout
     else:
         assert status["stock_runs_out"] == "failed"
+
+
+# The wine messages and the order's range in English: the 2021 reference's
+# pair, its messages translated and its range [1, 50], must score full marks.
+ENGLISH_WINE = {
+    "'Serveur en attente de commande'": "'Server waiting for orders'",
+    "'Commande de', commande, 'bouteille(s)'": "'Order of', commande, 'bottle(s)'",
+    "'Reste en stock :', stock, 'bouteille(s)'": "'Left in stock:', stock, 'bottle(s)'",
+    "'PLUS DE STOCK !'": "'OUT OF STOCK!'",
+    "'Service non disponible'": "'Service unavailable'",
+    "'Echec commande'": "'Order failed'",
+    "recu, 'bouteille(s) recue(s)'": "recu, 'bottle(s) received'",
+    "random.randint(1, 99)": "random.randint(1, 50)",
+}
+ENGLISH_MESSAGES = """order_range = [1, 50]
+[wine_bottles.messages]
+waiting = "Server waiting for orders"
+order = "Order of {n} bottle(s)"
+remaining = "Left in stock: {n} bottle(s)"
+sold_out = "OUT OF STOCK!"
+received = "{n} bottle(s) received"
+unavailable = "Service unavailable"
+failed = "Order failed"
+"""
+
+
+@pytest.fixture
+def english_wine(tmp_path):
+    """A lab whose wine programs speak English and order in [1, 50], and the
+    reference pair written for it."""
+    lab = a_lab(tmp_path, lambda t: t[:t.index("order_range =")] + ENGLISH_MESSAGES)
+    pair = tmp_path / "english-pair"
+    pair.mkdir()
+    for script in ("wine_bottles_server.py", "wine_bottles_client.py"):
+        text = (ROOT / "reference" / script).read_text(encoding="utf-8")
+        for french, english in ENGLISH_WINE.items():
+            text = text.replace(french, english)
+        (pair / script).write_text(text, encoding="utf-8")
+        (pair / script).chmod(0o755)
+    assert "bouteille" not in (pair / "wine_bottles_server.py").read_text().split("print(")[-1]
+    return lab, pair
+
+
+def test_a_lab_with_its_own_wine_messages_and_order_range(english_wine):
+    from conftest import grade_dir
+    lab, pair = english_wine
+    proc, report = grade_dir(pair, "--lab", str(lab), "--exercise", "wine_bottles")
+    assert proc.returncode == 0, proc.stderr
+    status = {t["check"]: t["status"] for t in report["tests"]}
+    assert report["score"] == report["max_score"] > 0, [k for k, v in status.items() if v != "passed"]
+    assert "N in [1, 50]" in proc.stdout and "`Order failed`" in proc.stdout
+    assert "bouteille" not in proc.stdout and "Commande" not in proc.stdout
+
+
+def test_the_statements_pair_fails_a_lab_with_other_messages(english_wine):
+    """The 2021 reference prints French and orders up to 99: against the
+    English lab its messages and its range fail, told in the lab's terms."""
+    from conftest import grade_dir
+    lab, _pair = english_wine
+    proc, report = grade_dir(ROOT / "reference", "--lab", str(lab), "--exercise", "wine_bottles")
+    assert proc.returncode == 0, proc.stderr
+    status = {t["check"]: t["status"] for t in report["tests"]}
+    for check in ("no_server", "one_order", "server_messages", "random_orders"):
+        assert status[check] == "failed", check
+    assert "the client does not print `Service unavailable`" in proc.stdout
+    assert "`Order of N bottle(s)`" in proc.stdout and "outside [1, 50]" in proc.stdout

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from grader.checks import common
 from grader.checks.common import python_error
-from grader.checks.wine_scenarios import (CLIENT, DELAY, MIN_DELAY, QUANTITY_GIVEN, SERVER, SERVICE_GAP, STOCK,
-                                          received_total)
+from grader.checks.wine_scenarios import (CLIENT, DELAY, MIN_DELAY, ORDER_HIGH, ORDER_LOW, QUANTITY_GIVEN, SERVER,
+                                          SERVICE_GAP, STOCK, UNAVAILABLE, WAITING, received_total)
 # pytest finds the fixtures of a test module in its namespace: imported by
 # name, they serve the checks below (and only them, unlike conftest.py's).
 from grader.checks.wine_scenarios import no_server, queue, queued_at_end, scenarios, selling_out  # noqa: F401
@@ -39,7 +39,7 @@ def test_no_server(no_server):
     kind, _k = c.outcome()
     if kind == "unavailable":
         return
-    expected = "Service non disponible"
+    expected = UNAVAILABLE.wordings[0]
     if kind == "crashed":
         no_server.fail(_("With no server, the client crashed") + python_error(c.output) + ".",
                        expected=expected, cause=common.crash_cause(CLIENT, c.output),
@@ -53,7 +53,7 @@ def test_no_server(no_server):
                    hint=_("When connect() fails (except OSError), print `Service non disponible`."))
 
 
-@check(EX, "one_order", N_("One client, one order: it gets N bottles, N in [1, 99]; the server prints `Commande de N` and `Reste en stock : {stock}-N`"))
+@check(EX, "one_order", N_("One client, one order: it gets N bottles, N in [{low}, {high}]; the server prints `Commande de N` and `Reste en stock : {stock}-N`"))
 def test_one_order(selling_out):
     sc, c = selling_out.scenario, selling_out.first
     kind, k = c.outcome()
@@ -77,21 +77,21 @@ def test_one_order(selling_out):
                 cause=common.crash_cause(CLIENT, c.output) if kind == "crashed" else None)
     if n is None:
         sc.fail(_("The server did not print `Commande de N bouteille(s)` for the order."),
-                expected=expected, hint=_("After reading the order, print it: "
-                                          "print('Commande de', n, 'bouteille(s)')."))
+                expected=expected, hint=_("After reading the order, print it: `Commande de N bouteille(s)`, "
+                                          "N the quantity read."))
     if k != n:
         sc.fail(_("The client says {k} bottles received, the server says {n} ordered.").format(k=k, n=n),
                 expected=expected,
                 hint=_("With {stock} bottles in stock the server delivers all of the order: it sends "
                        "back the quantity delivered, and the client prints that quantity."))
-    if not 1 <= n <= 99:
-        sc.fail(_("The client ordered {n} bottles, outside [1, 99].").format(n=n), expected=expected,
-                hint=_("random.randint(1, 99) draws N in [1, 99], both ends included."))
+    if not ORDER_LOW <= n <= ORDER_HIGH:
+        sc.fail(_("The client ordered {n} bottles, outside [{low}, {high}].").format(n=n), expected=expected,
+                hint=_("random.randint({low}, {high}) draws N in [{low}, {high}], both ends included."))
     if not remaining or remaining[0] != STOCK - n:
         sc.fail(_("After an order of {n}, the server does not print `Reste en stock : {s} bouteille(s)`.")
                 .format(n=n, s=STOCK - n), expected=expected,
                 hint=_("The stock starts at {stock}; after each order print what is left: "
-                       "print('Reste en stock :', stock, 'bouteille(s)')."))
+                       "`Reste en stock : S bouteille(s)`, S the stock now."))
 
 
 @check(EX, "delay", N_("The server answers no sooner than {delay} seconds after the order"))
@@ -267,7 +267,7 @@ def test_queued_clients_fail(queued_at_end):
                        "print `Echec commande`."))
 
 
-@check(EX, "random_orders", N_("The client orders a random quantity in [1, 99]") if not QUANTITY_GIVEN
+@check(EX, "random_orders", N_("The client orders a random quantity in [{low}, {high}]") if not QUANTITY_GIVEN
        else N_("The client orders the quantity given on its command line"))
 def test_random_orders(scenarios):
     run = scenarios["random_orders"].result()  # with QUANTITY_GIVEN, it fails on a wrong order
@@ -275,7 +275,7 @@ def test_random_orders(scenarios):
     if len(set(seeded)) == 1 and not QUANTITY_GIVEN:
         run.scenario.fail(_("Over {runs} runs with different random seeds, the client always ordered "
                             "{n} bottles.").format(runs=len(seeded), n=seeded[0]),
-                          hint=_("Draw the order at random each time: n = random.randint(1, 99)."))
+                          hint=_("Draw the order at random each time: n = random.randint({low}, {high})."))
 
 
 @check(EX, "invariants", N_("Over every run: deliveries add up to what left the stock, every client ends with one of the three messages, nothing left running"))
@@ -315,7 +315,7 @@ def test_server_messages(selling_out):
     # not placed: a server that serves in threads prints them in any order.
     if not kinds or kinds[0] != "waiting" or kinds.count("waiting") < kinds.count("order"):
         sc.fail(_("The server does not print `Serveur en attente de commande` before each accept()."),
-                expected="Serveur en attente de commande",
+                expected=WAITING.wordings[0],
                 hint=_("print('Serveur en attente de commande') just before accept(), in the loop."))
 
 

@@ -84,7 +84,7 @@ SERVICE_GAP = DELAY - 0.5
 # polls its socket with a time-out within a second.
 END_WAIT = 3.0
 # orders in a row at most (300 bottles: 4 orders of 99 after the first, and room)
-LOOP_LIMIT = math.ceil(STOCK / 99) + 4
+LOOP_LIMIT = math.ceil(STOCK / _WINE.order_range[1]) + 4
 MakeSandbox = Callable[..., Sandbox]  # make(scale=TIME_SCALE): a new sandbox with a network of its own
 _draw_files = itertools.count(1)
 # Causes that explain a whole scenario (see common.cause_of): told with every check it fails.
@@ -100,15 +100,82 @@ def folded(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
-ORDER = re.compile(r"commande\s+de\s+(-?\d+)")
-REMAINING = re.compile(r"reste\s+en\s+stock\W*(-?\d+)")
-SOLD_OUT = re.compile(r"plus\s+de\s+stock")
-WAITING = re.compile(r"serveur\s+en\s+attente")
-RECEIVED = re.compile(r"(-?\d+)\s*bouteille\S*\s+recue")
-UNAVAILABLE = re.compile(r"service\s+non\s+disponible")
-FAILED = re.compile(r"echec\s+(?:de\s+(?:la\s+)?)?commande")
-# What a client prints when it is done (pexpect, on the raw terminal text).
-ANSWER = r"(?i)(bouteille\S*\s+re(?:ç|c)u|disponible|chec\s|Traceback|Error)"
+# A wording's tokens: the number, a word (`bouteille(s)`: its plural free), or what separates them.
+_WORDING_TOKEN = re.compile(r"(\{n\})|(\w+)(\(s\))?|([^\w{]+|\{)")
+_NUMBER = r"(-?\d+)"
+
+
+def wording_pattern(wording: str, accents: bool = False) -> str:
+    """A lab's wording of a message (`Reste en stock : {n} bouteille(s)`) as
+    a pattern over folded text: words in order, blanks between words one or
+    more, punctuation free (\\W*), a plural `(s)` any ending, the number
+    read as group 1. Where the number comes after words, the words after it
+    are left out (`Commande de 60` is the order); after the number, the
+    blank may be missing. What follows the last word does not count.
+    accents=True: over raw text instead (a letter matches its accented forms;
+    compile it with re.IGNORECASE)."""
+    text = folded(wording)
+    if "{n}" in text:
+        before, after = text.split("{n}", 1)
+        text = before + "{n}" if re.search(r"\w", before) else "{n}" + after
+    parts: list[str] = []
+    gap = ""  # what separates the next token from the last
+    for number, word, plural, separator in _WORDING_TOKEN.findall(text):
+        if separator:
+            gap += separator
+            continue
+        if parts:
+            parts.append(r"\W*" if gap.strip() else r"\s*" if parts[-1] == _NUMBER else r"\s+")
+        gap = ""
+        if number:
+            parts.append(_NUMBER)
+        else:
+            parts.append("".join(_ACCENTED.get(c, re.escape(c)) for c in word) if accents else re.escape(word))
+            if plural:
+                parts.append(r"\S*")
+    if parts and parts[-1] == r"\S*":
+        parts.pop()
+    return "".join(parts)
+
+
+def _accented_forms() -> dict[str, str]:
+    """a -> [aàáâãäå], ...: each letter with the letters that fold to it."""
+    forms: dict[str, set[str]] = {}
+    for code in range(0xC0, 0x180):
+        c = chr(code)
+        base = folded(c)
+        if len(base) == 1 and base.isalpha() and c.islower() and base != c:  # ANSWER ignores case
+            forms.setdefault(base, {base}).add(c)
+    return {base: "[" + "".join(sorted(chars)) + "]" for base, chars in forms.items()}
+
+
+_ACCENTED = _accented_forms()
+
+
+class Message:
+    """A message of the wine programs in any of the lab's wordings, over
+    folded text; number(m) is the number a match read (None without one)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.wordings = _WINE.messages[name]
+        self.pattern = re.compile("|".join(f"(?:{wording_pattern(w)})" for w in self.wordings))
+
+    def search(self, text: str) -> Optional[re.Match]:
+        return self.pattern.search(text)
+
+    @staticmethod
+    def number(match: re.Match) -> Optional[int]:
+        return next((int(g) for g in match.groups() if g is not None), None)
+
+
+ORDER, REMAINING, SOLD_OUT, WAITING, RECEIVED, UNAVAILABLE, FAILED = (
+    Message(name) for name in ("order", "remaining", "sold_out", "waiting", "received", "unavailable", "failed"))
+ORDER_LOW, ORDER_HIGH = _WINE.order_range  # the statement's [1, 99]
+# What a client prints when it is done (pexpect, on the raw terminal text):
+# one of its three outcomes, or Python stopping.
+ANSWER = "(?i)(" + "|".join(wording_pattern(w, accents=True) for m in (RECEIVED, UNAVAILABLE, FAILED)
+                            for w in m.wordings) + "|Traceback|Error)"
 
 
 @dataclass
@@ -124,7 +191,7 @@ class ServerLog:
                                   ("sold_out", SOLD_OUT)):
                 m = pattern.search(line)
                 if m:
-                    events.append((kind, int(m.group(1)) if m.groups() else 0))
+                    events.append((kind, Message.number(m) or 0))
         return cls(events)
 
     def values(self, kind: str) -> list[int]:
@@ -194,7 +261,7 @@ class Client:
         text = folded(self.output)
         m = RECEIVED.search(text)
         if m:
-            return "received", int(m.group(1))
+            return "received", Message.number(m)
         if FAILED.search(text):
             return "failed", None
         if UNAVAILABLE.search(text):
@@ -527,10 +594,10 @@ def quantity_for(random: str) -> int:
     place of driving its random module: the lowest, the highest, or a draw
     of the seed."""
     if random == "low":
-        return 1
+        return ORDER_LOW
     if random == "high":
-        return 99
-    return random_module.Random(random).randint(1, 99)
+        return ORDER_HIGH
+    return random_module.Random(random).randint(ORDER_LOW, ORDER_HIGH)
 
 
 def fill_in(arg: str, port: Optional[int] = None, quantity: Optional[int] = None) -> str:
@@ -624,7 +691,7 @@ def run_queued_at_end(make: MakeSandbox) -> QueuedAtEnd:
     run = QueuedAtEnd(sc, [])
     while (len(run.sequence) < LOOP_LIMIT and sc.server.is_alive()
            and (not run.sequence or run.sequence[-1].received is not None)
-           and STOCK - received_total(run.sequence) > 99):
+           and STOCK - received_total(run.sequence) > ORDER_HIGH):
         run.sequence.append(sc.order("high"))
     if sc.server.is_alive() and (not run.sequence or run.sequence[-1].received is not None):
         # the last order is being served (accepted: a server with threads
@@ -683,7 +750,7 @@ def run_random_orders(make: MakeSandbox) -> RandomOrders:
     orders: list[tuple[str, Optional[int]]] = []
     sc, stock, seen = None, 0, 0
     for drive in drives:
-        if sc is None or stock < 99 or not sc.server.is_alive():
+        if sc is None or stock < ORDER_HIGH or not sc.server.is_alive():
             if sc is not None:
                 sc.close()
             sc, stock, seen = Scenario(make(FAST_SCALE)), STOCK, 0
@@ -707,22 +774,23 @@ def run_random_orders(make: MakeSandbox) -> RandomOrders:
             sc.fail(_("The quantity {client} ordered is nowhere to be seen: the server printed no "
                       "`Commande de N bouteille(s)`, the client no quantity received, and its random "
                       "module gave no whole number.").format(client=c.label),
-                    hint=_("The client draws N with random.randint(1, 99) and prints `N bouteille(s) "
+                    hint=_("The client draws N with random.randint({low}, {high}) and prints `N bouteille(s) "
                            "recue(s)`; the server prints `Commande de N bouteille(s)`."))
-        if not 1 <= n <= 99:
+        if not ORDER_LOW <= n <= ORDER_HIGH:
             how = drive_text(drive)
             call = _(" (its call {call} gave {n})").format(call=drawn[0], n=n) if drawn else ""
             if ordered:
-                summary = _("With {how}, the client ordered {n} bottles{call}, outside [1, 99].").format(
+                summary = _("With {how}, the client ordered {n} bottles{call}, outside [{low}, {high}].").format(
                     how=how, n=n, call=call)
             else:
-                summary = _("With {how}, the client ordered {n} bottles{call}, outside [1, 99]. The "
+                summary = _("With {how}, the client ordered {n} bottles{call}, outside [{low}, {high}]. The "
                             "server printed nothing about that order, and the client printed {said}.").format(
                     how=how, n=n, call=call,
                     said=f"`{last_line(c.output)}`" if c.output.strip() else _("nothing"))
-            sc.fail(summary, expected=_("an order between 1 and 99, both included"),
-                    hint=_("random.randint(1, 99) includes both ends; randint(0, 99) can give 0, "
-                           "randrange(1, 100) is right, randrange(1, 99) never gives 99."))
+            sc.fail(summary, expected=_("an order between {low} and {high}, both included"),
+                    hint=_("random.randint({low}, {high}) includes both ends; randint({low-1}, {high}) can give "
+                           "{low-1}, randrange({low}, {high+1}) is right, randrange({low}, {high}) never "
+                           "gives {high}."))
     sc.close()
     return RandomOrders(sc, orders)
 
