@@ -27,6 +27,7 @@ from __future__ import annotations
 import ctypes
 import fcntl
 import os
+import select
 import signal
 import socket
 import struct
@@ -127,6 +128,14 @@ def _private_mounts(workdir: Path, hidden: Sequence[Path]) -> None:
             _mount("tmpfs", str(h), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=16k,mode=755")
 
 
+# The holder is forked from one of the grader's threads, and a fork from a
+# thread may hang before it gets anywhere (grader/harness/processes.py:
+# start_guarded): one that says nothing within HOLDER_LIMIT s is killed and
+# forked again.
+HOLDER_LIMIT = 10.0
+HOLDER_ATTEMPTS = 3
+
+
 class Namespaces:
     """Network, mounts (and user) namespaces for the programs of one sandbox,
     alive as long as their holder process."""
@@ -137,6 +146,24 @@ class Namespaces:
         root = os.geteuid() == 0
         uid, gid = os.geteuid(), os.getegid()
         addresses = _own_addresses()
+        for _attempt in range(HOLDER_ATTEMPTS):
+            answer = self._start_holder(root, uid, gid, addresses, workdir, hidden, network)
+            if answer is not None:
+                break
+        else:
+            raise NamespacesUnavailable(f"the namespace holder did not start ({HOLDER_ATTEMPTS} tries)")
+        pid = self.pid
+        # the user namespace first: it gives the rights to enter the others
+        self._namespaces = [] if root else [(f"/proc/{pid}/ns/user", CLONE_NEWUSER)]
+        self._namespaces += [(f"/proc/{pid}/ns/mnt", CLONE_NEWNS), (f"/proc/{pid}/ns/net", CLONE_NEWNET)]
+        if answer != "ready":
+            self.close()
+            raise NamespacesUnavailable(answer or "the namespace holder failed")
+
+    def _start_holder(self, root: bool, uid: int, gid: int, addresses, workdir: Path,
+                      hidden: Sequence[Path], network: bool) -> Optional[str]:
+        """Fork the holder; its first word ("ready", or what failed), or None
+        when it said nothing within HOLDER_LIMIT (then killed and reaped)."""
         ready_r, ready_w = os.pipe()
         hold_r, self._hold_w = os.pipe()
         pid = os.fork()
@@ -177,13 +204,12 @@ class Namespaces:
         os.close(ready_w)
         os.close(hold_r)
         with os.fdopen(ready_r, "rb") as ready:
+            if not select.select([ready], [], [], HOLDER_LIMIT)[0]:  # stuck before a word
+                os.kill(pid, signal.SIGKILL)
+                self.close()
+                return None
             answer = ready.readline().decode(errors="replace").strip()
-        # the user namespace first: it gives the rights to enter the others
-        self._namespaces = [] if root else [(f"/proc/{pid}/ns/user", CLONE_NEWUSER)]
-        self._namespaces += [(f"/proc/{pid}/ns/mnt", CLONE_NEWNS), (f"/proc/{pid}/ns/net", CLONE_NEWNET)]
-        if answer != "ready":
-            self.close()
-            raise NamespacesUnavailable(answer or "the namespace holder failed")
+        return answer
 
     def join(self, cwd: str) -> None:
         """Between fork and exec: enter the namespaces (before dropping root),

@@ -268,9 +268,10 @@ def checks_of(exercise: str) -> list[tuple[str, str]]:
             for m in getattr(fn, "pytestmark", []) if m.name == "check" and m.kwargs["exercise"] == exercise]
 
 
-# A worker that gives no result in this time is stuck (seen once: a program
-# forked from a thread, stuck on a lock before its exec): stopped and said, so
-# that grade.sh never waits for ever. Each check has its own limits first (a
+# A worker that gives no result in this time is stuck (seen: a program forked
+# from a thread, stuck before its exec; harness.processes.start_guarded now
+# starts such a program again): stopped and said, so that grade.sh never
+# waits for ever. Each check has its own limits first (a
 # program 5 s, a check 60 s): a whole exercise of hanging programs takes 5 min.
 EXERCISE_TIME_LIMIT = 10 * 60
 

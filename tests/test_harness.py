@@ -319,3 +319,33 @@ def test_a_bytecode_file_being_written_by_another_grading_is_not_copied(submissi
             assert sb.run("p.py").stdout == "ok\n"
     finally:
         being_written.unlink()
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+def test_a_fork_stuck_before_its_exec_is_started_again(submission, tmp_path, monkeypatch, capsys, terminal):
+    """A program whose fork hangs before its exec (seen once in a while when
+    forking from a thread) is killed and started again: the check sees the
+    program run, once, and no process is left."""
+    from grader.harness import processes
+    monkeypatch.setattr(processes, "EXEC_LIMIT", 1.0)
+    stuck_once = tmp_path / "stuck-once"
+    with Sandbox(submission) as sb:
+        sb.write("p.py", program("""
+            print("started")
+        """), 0o755)
+        setup = sb._preexec
+
+        def hang_the_first_fork():
+            if not stuck_once.exists():
+                stuck_once.touch()
+                time.sleep(3600)  # between fork and exec, for ever
+            setup()
+        sb._preexec = hang_the_first_fork
+        start = time.monotonic()
+        r = sb.run("p.py", terminal=terminal, timeout=20)
+        took = time.monotonic() - start
+        sb.close()
+        assert (r.stdout.strip(), r.status, r.timed_out) == ("started", 0, False)
+        assert stuck_once.exists() and took < 15
+        assert "did not reach its exec within 1 s; stopped and started again" in capsys.readouterr().err
+        assert leftovers(sb.token) == [] and our_zombies() == []

@@ -7,6 +7,7 @@ import sys
 import tempfile
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,30 @@ def test_two_sandboxes_use_the_same_port_at_once(submission):
         assert b.run("client.py").stdout == "from b\n"
         token = a.token
     assert leftovers(token) == []
+
+
+@needs_namespaces
+def test_a_namespace_holder_stuck_after_its_fork_is_forked_again(submission, tmp_path, monkeypatch, capsys):
+    """The holder is forked from a thread, and a fork from a thread may hang:
+    one that says nothing in time is killed, and the next one holds the
+    sandbox's network."""
+    import psutil
+    monkeypatch.setattr(isolation, "HOLDER_LIMIT", 1.0)
+    stuck_once = tmp_path / "stuck-once"
+    loopback_up = isolation._loopback_up
+
+    def hang_the_first_holder(addresses):
+        if not stuck_once.exists():
+            stuck_once.touch()
+            time.sleep(3600)
+        loopback_up(addresses)
+    monkeypatch.setattr(isolation, "_loopback_up", hang_the_first_holder)
+    before = set(psutil.Process().children())
+    with Sandbox(submission, network=True) as sb:
+        assert stuck_once.exists() and not sb.shared_network
+        serve(sb, "held")
+        assert sb.run("client.py").stdout == "held\n"
+    assert set(psutil.Process().children()) - before == set()
 
 
 @needs_namespaces

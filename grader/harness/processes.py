@@ -5,14 +5,15 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import sys
 import threading
 import time
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Optional, Sequence, TypeVar
 
 import psutil
 
 from ..i18n import _
-from .procfs import _pids_owned_by, _processes_of, children_of, descendants_of
+from .procfs import _pids_owned_by, _processes_of, children_of, descendants_of, thread_children
 from .users import NPROC_LIMIT
 
 if TYPE_CHECKING:
@@ -175,6 +176,74 @@ def kill_all(token: str, roots: Sequence[int] = (), uid: Optional[int] = None) -
         psutil.wait_procs(alive, timeout=1.0)
         for p in alive:
             _reap(p.pid)
+
+
+# ---------------------------------------------------------------------------
+# Starting a program: a fork that never reaches its exec is started again
+
+# Once in a while (about one class grading of 3 hand-ins in 30, on a busy
+# machine), a program forked from one of the grader's threads hung between
+# its fork and its exec, and the thread that forked it waited for the exec
+# for ever (holding _roots_lock: every other program of that grading with
+# it), until the worker's 10-minute limit. A child that has not reached its
+# exec within EXEC_LIMIT seconds is killed, and the program started again.
+EXEC_LIMIT = 10.0
+START_ATTEMPTS = 3
+
+Child = TypeVar("Child")
+
+
+class ProgramNotStarted(RuntimeError):
+    """START_ATTEMPTS forks in a row never reached their exec."""
+
+
+def start_guarded(start: Callable[[], Child], discard: Callable[[Child], None]) -> Child:
+    """start() forks and execs a program (pexpect.spawn, subprocess.Popen)
+    and returns it with its pid; a fork stuck before its exec is killed
+    (its parent then sees it end, and start() returns), discard() closes
+    what start() returned for it, and start() runs again."""
+    tid = threading.get_native_id()
+    for _attempt in range(START_ATTEMPTS):
+        before = thread_children(tid)
+        killed: list[int] = []
+        timer = None
+        if before is not None:
+            timer = threading.Timer(EXEC_LIMIT, _kill_unexeced, (tid, before, killed))
+            timer.daemon = True
+            timer.start()
+        try:
+            child = start()
+        finally:
+            if timer is not None:
+                timer.cancel()
+                timer.join()  # no thread left behind: a worker refuses to fork with threads
+        if child.pid not in killed:
+            return child
+        discard(child)
+        print(f"tp-grader: a program forked by the grader (pid {child.pid}) did not reach its exec "
+              f"within {EXEC_LIMIT:g} s; stopped and started again", file=sys.stderr, flush=True)
+    raise ProgramNotStarted(f"{START_ATTEMPTS} forks in a row did not reach their exec")
+
+
+def _kill_unexeced(tid: int, before: set[int], killed: list[int]) -> None:
+    """Kill what thread `tid` forked since `before` and is still the grader
+    itself (its command line: it has not exec'ed)."""
+    own = _cmdline(os.getpid())
+    for pid in (thread_children(tid) or set()) - before:
+        if own and _cmdline(pid) == own:
+            killed.append(pid)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
 
 
 # The programs the grader started itself, in every sandbox still open: their

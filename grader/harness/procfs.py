@@ -44,6 +44,16 @@ def _processes_of(uid: int, living: bool = False) -> list[psutil.Process]:
     return found
 
 
+def thread_children(tid: int) -> Optional[set[int]]:
+    """The pids of the children one of our threads forked (None where the
+    kernel does not tell)."""
+    try:
+        with open(f"/proc/self/task/{tid}/children") as f:
+            return {int(c) for c in f.read().split()}
+    except (OSError, ValueError):
+        return None
+
+
 def children_of(pid: int) -> list[int]:
     """The pids of `pid`'s children, from /proc/PID/task/*/children: a file
     per thread, so the cost grows with the children, where psutil reads every

@@ -42,7 +42,7 @@ from . import processes
 from .leftovers import remove_folder, session, temp_folder_prefix
 from .output import DEFAULT_OUTPUT_CAP, EXIT_GRACE, _OutputReader
 from .processes import (RUN_MARKER, _is_running, _marked_processes, _open_roots, _roots_lock, kill_all,
-                        note_incident)
+                        note_incident, start_guarded)
 from .procfs import _processes_of, children_of, descendants_of, is_alive, process_cmdline
 from .scripts import MissingScript, UnreadableScript, compile_error
 from .users import (INJECT_DIR, STUDENT_PYTHON, _child_setup, _ignored_signals, _new_sandbox_user,
@@ -311,7 +311,7 @@ class Sandbox:
         _open_roots.add(pid)
 
     def _spawn_pipes(self, argv: list[str], stdin: Optional[str]) -> subprocess.Popen:
-        proc = subprocess.Popen(
+        proc = start_guarded(lambda: subprocess.Popen(
             argv,
             cwd=self.path,
             env=self.env(),
@@ -321,7 +321,7 @@ class Sandbox:
             start_new_session=True,
             preexec_fn=self._preexec,
             close_fds=True,
-        )
+        ), lambda unstarted: self._discard(unstarted, terminal=False))
         if stdin is not None:
             try:
                 proc.stdin.write(stdin.encode())
@@ -334,7 +334,7 @@ class Sandbox:
                    extra_env: Optional[dict[str, str]] = None) -> pexpect.spawn:
         # pexpect looks `./script.py` up from the grader's own folder: let a
         # shell exec it from the sandbox instead (same pid, same argv[0]).
-        child = pexpect.spawn(
+        child = start_guarded(lambda: pexpect.spawn(
             "/bin/sh",
             ["-c", 'exec "$@"', "sh", *argv],
             cwd=str(self.path),
@@ -345,7 +345,7 @@ class Sandbox:
             encoding=encoding,
             codec_errors="replace",
             timeout=DEFAULT_TIMEOUT,
-        )
+        ), lambda unstarted: self._discard(unstarted, terminal=True))
         # pexpect sleeps 0.1 s on every close "to let the kernel update the
         # process status"; kill_all() sees to the processes, so skip it.
         child.ptyproc.delayafterclose = 0
@@ -362,6 +362,12 @@ class Sandbox:
             return child.exitstatus, child.signalstatus
         code = child.wait()
         return (code, None) if code >= 0 else (None, -code)
+
+    @classmethod
+    def _discard(cls, child, terminal: bool) -> None:
+        """A program killed before its exec (start_guarded): closed and reaped."""
+        cls._close_child(child, terminal)
+        cls._exit_status(child, terminal)
 
     @staticmethod
     def _close_child(child, terminal: bool):
