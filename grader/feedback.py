@@ -30,6 +30,12 @@ class Feedback:
     # usually); None: no diff (the summary says it all).
     diff_actual: Optional[str] = None
     cause: Optional[Cause] = None  # see Cause; None: this check's own reason
+    # The terminal report's view of `context` and `actual` when they are long
+    # (a wine timeline, six programs' outputs): only the lines that support the
+    # summary. None: the full text (cut to the report's budget if it must be).
+    # --details, the JSON report and the HTML page always show the full ones.
+    brief_context: Optional[str] = None
+    brief_actual: Optional[str] = None
 
 
 class CheckFailed(Exception):

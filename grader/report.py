@@ -58,27 +58,66 @@ def _indent(text: str, prefix: str = "    | ") -> str:
     return "\n".join(prefix + line for line in text.split("\n"))
 
 
-def feedback_text(fb: Feedback) -> str:
+# The terminal report's budgets (without --details): a failed check's block,
+# and the whole report, in lines. Past them, blocks are cut where they say
+# least (see fit_blocks) and the last failures shrink to their summary line.
+CHECK_LINES = 30
+REPORT_LINES = 200
+
+
+def feedback_text(fb: Feedback, brief: bool = False) -> str:
     """A failed check, explained: what was run, in which setting, what was
-    expected, what came out (with a diff where it helps), and a hint."""
-    parts = [fb.summary]
+    expected, what came out (with a diff where it helps), and a hint.
+    `brief`: the terminal report's view, the check's brief context and
+    output where it gives them, within CHECK_LINES (see fit_blocks)."""
+    head = [fb.summary]
     if fb.command:
-        parts.append(_("Command run:") + f" {fb.command}")
-    if fb.context:
-        parts.append(_("Setting:") + "\n" + _indent(fb.context))
+        head.append(_("Command run:") + f" {fb.command}")
+    context = (fb.brief_context or fb.context) if brief else fb.context
+    actual = (fb.brief_actual or fb.actual) if brief else fb.actual
+    blocks: list[tuple[str, list[str]]] = []  # (title, lines)
+    if context:
+        blocks.append((_("Setting:"), context.split("\n")))
     if fb.expected is not None:
-        parts.append(_("Expected:") + "\n" + _indent(fb.expected))
-    if fb.actual is not None:
-        parts.append(_("Got:") + "\n" + _indent(fb.actual))
+        blocks.append((_("Expected:"), fb.expected.split("\n")))
+    if actual is not None:
+        blocks.append((_("Got:"), actual.split("\n")))
     # A diff helps when there is output to compare, in the layout of `expected`.
     if fb.expected and fb.diff_actual and fb.diff_actual.strip() and "|" not in fb.diff_actual:
         diff = list(difflib.unified_diff(fb.expected.split("\n"), fb.diff_actual.rstrip("\n").split("\n"),
                                          _("expected"), _("got"), lineterm="", n=1))
         if diff:
-            parts.append(_("Difference (- expected, + got):") + "\n" + _indent("\n".join(diff[2:])))
-    if fb.hint:
-        parts.append(_("Hint:") + " " + fb.hint)
+            blocks.append((_("Difference (- expected, + got):"), diff[2:]))
+    tail = [_("Hint:") + " " + fb.hint] if fb.hint else []
+    if brief:
+        blocks = fit_blocks(blocks, CHECK_LINES - len(head) - len(tail) - len(blocks))
+    parts = head + [title + "\n" + _indent("\n".join(lines)) for title, lines in blocks] + tail
     return "\n".join(parts)
+
+
+def fit_blocks(blocks: list[tuple[str, list[str]]], room: int) -> list[tuple[str, list[str]]]:
+    """Cut the longest blocks until their lines fit in `room`: each cut
+    block keeps its first lines and its last ones (where a program's output
+    stops), with one line saying how many are left out."""
+    sizes = [len(lines) for _t, lines in blocks]
+    floor = 3  # a cut block keeps at least its first line, the marker and its last line
+    while sum(sizes) > room:
+        i = max(range(len(sizes)), key=lambda k: sizes[k])
+        if sizes[i] <= floor:
+            break
+        sizes[i] = max(floor, sizes[i] - (sum(sizes) - room))
+    fitted = []
+    for (title, lines), size in zip(blocks, sizes):
+        if size < len(lines):
+            keep = size - 1
+            first = keep // 3 or 1
+            last = keep - first
+            left = len(lines) - first - last
+            lines = [*lines[:first],
+                     _("[... {n} lines left out: --details shows them]").format(n=left),
+                     *(lines[-last:] if last else [])]
+        fitted.append((title, lines))
+    return fitted
 
 
 @dataclass
@@ -130,18 +169,20 @@ def cause_label(cause: Cause) -> str:
     return first if len(first) <= 90 else first[:87] + "..."
 
 
-def cause_text(group: CauseGroup) -> str:
+def cause_text(group: CauseGroup, brief: bool = False) -> str:
     """A shared cause, told once: what it is, what it cost, and the details
-    of the first check it made fail (the others: --details)."""
+    of the first check it made fail (the others: --details). `brief`: as
+    for feedback_text."""
     first = group.results[0].feedback
     exercises = sorted({exercise_name(r.exercise) for r in group.results},
                        key=lambda n: [exercise_name(r.exercise) for r in group.results].index(n))
     shown = Feedback(group.cause.summary, command=first.command, context=first.context,
-                     actual=first.actual, hint=group.cause.hint or first.hint)
+                     actual=first.actual, hint=group.cause.hint or first.hint,
+                     brief_context=first.brief_context, brief_actual=first.brief_actual)
     cost = _("It cost {n} checks ({points} points) of {exercises}, marked [{number}] above.").format(
         n=len(group.results), points=_fmt(group.points), exercises=", ".join(exercises),
         number=group.number)
-    lines = feedback_text(shown).split("\n")
+    lines = feedback_text(shown, brief).split("\n")
     return "\n".join([lines[0], cost, *lines[1:]])
 
 
@@ -206,21 +247,33 @@ def text_report(results: list[CheckResult], submission: str, duration: float,
     if failed:
         out.append(st.bold(_("What went wrong")))
         out.append("")
+        # each failure's block: (its full lines, its line when the report runs out of room)
+        sections: list[tuple[list[str], list[str]]] = []
         for g in groups.values():
-            first, *rest = cause_text(g).split("\n")
-            out.append(st.bad(f"[{g.number}] ") + st.bold(first))
-            out.append(_indent("\n".join(rest), "    "))
-            out.append("")
+            first, *rest = cause_text(g, brief=not details).split("\n")
+            label = st.bad(f"[{g.number}] ") + st.bold(first)
+            sections.append(([label, _indent("\n".join(rest), "    "), ""],
+                             [label, "    " + rest[0], ""]))
         for r in failed:
             if id(r) in group_of and not details:
                 continue
-            out.append(st.bad("x ") + st.bold(f"{exercise_name(r.exercise)}: {_(r.title)}"))
+            title = st.bad("x ") + st.bold(f"{exercise_name(r.exercise)}: {_(r.title)}")
             if withhold_hidden and r.visibility != VISIBLE:
-                out.append("  " + withheld_text())
+                sections.append(([title, "  " + withheld_text(), ""],) * 2)
             else:
-                out.append(_indent(feedback_text(r.feedback), "  "))
-            out.append("")
-        if groups and not details:
+                sections.append(([title, _indent(feedback_text(r.feedback, brief=not details), "  "), ""],
+                                 [title, "  " + r.feedback.summary, ""]))
+        # Past REPORT_LINES, the last failures shrink to their summary line
+        # (the first ones, in report order, keep their evidence).
+        room = REPORT_LINES - len(out) - (0 if details else 1) - (1 if kept else 0) - 1
+        shown = [full for full, _short in sections]
+        i = len(sections) - 1
+        while not details and i >= 0 and sum(_line_count(block) for block in shown) > room:
+            shown[i] = sections[i][1]
+            i -= 1
+        for block in shown:
+            out.extend(block)
+        if not details:
             out.append(_("Every check's own details: add --details."))
     else:
         out.append(st.ok(_("Every check passed.")))
@@ -228,6 +281,10 @@ def text_report(results: list[CheckResult], submission: str, duration: float,
         out.append(kept_line(kept))
     out.append(_("Graded in {seconds:.1f} s.").format(seconds=duration))
     return "\n".join(out) + "\n"
+
+
+def _line_count(block: list[str]) -> int:
+    return sum(part.count("\n") + 1 for part in block)
 
 
 def withheld_text() -> str:
