@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import os
 import resource
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 import pytest
+from _pytest.reports import TestReport
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from .feedback import Cause, CheckFailed, Feedback
@@ -151,13 +153,12 @@ class _Collector:
         self._started[nodeid] = (time.monotonic(), *cpu_seconds())
         take_incidents()  # what happened before this check is not its story
 
-    @pytest.hookimpl(hookwrapper=True)
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item, call):
-        outcome = yield
-        report = outcome.get_result()
+        report = plain_report(item, call)
         result = self.results.get(item.nodeid)
         if result is None:
-            return
+            return report
         if call.when == "call" and report.passed:
             result.passed = True
             result.feedback = None
@@ -174,6 +175,26 @@ class _Collector:
             result.duration = time.monotonic() - wall
             result.cpu_programs = programs_now - programs
             result.cpu = own_now - own + result.cpu_programs
+        return report
+
+
+def plain_report(item, call) -> TestReport:
+    """pytest's report of a check's phase, without pytest's account of a
+    failure (its longrepr): a check fails through its own feedback
+    (CheckFailed, _feedback_for), and pytest's account parses the check's
+    source (ast.parse), which CPython 3.11 cannot do while another thread
+    of the worker parses too: a grading broke with "SystemError: AST
+    constructor recursion depth mismatch" while wine scenarios ran."""
+    excinfo = call.excinfo
+    if excinfo is None:
+        outcome, longrepr = "passed", None
+    elif isinstance(excinfo.value, pytest.skip.Exception):
+        outcome, longrepr = "skipped", (str(item.path), 0, str(excinfo.value))
+    else:
+        outcome, longrepr = "failed", f"{excinfo.typename}: {excinfo.value}"
+    return TestReport(item.nodeid, item.location, dict.fromkeys(item.keywords, 1), outcome, longrepr,
+                      call.when, [], call.duration, call.start, call.stop,
+                      user_properties=list(item.user_properties))
 
 
 def cpu_seconds() -> tuple[float, float]:
@@ -225,7 +246,7 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
             parts = run_in_workers(lambda ex: _grade_here(Path(submission_dir), [ex], aliases, visible_only),
                                    ordered, jobs,
                                    setup=lambda: set_language(language), time_limit=EXERCISE_TIME_LIMIT,
-                                   until=until)
+                                   until=until, retries=1, on_retry=_say_retry)
         except WorkerFailed as e:
             if isinstance(e.error, Exception):
                 raise e.error from None
@@ -243,6 +264,14 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
     order = {ex: i for i, ex in enumerate(exercise_scripts())}
     results.sort(key=lambda r: order.get(r.exercise, len(order)))  # stable: keeps check order
     return results, notes(facts)
+
+
+def _say_retry(exercise: str, error: Exception) -> None:
+    """A worker that broke is graded again once (a grader bug that shows
+    once in a while, like CPython 3.11's parser race); said on stderr, which
+    is the grader's user's, not in the report, which is the student's."""
+    reason = error.how if isinstance(error, WorkerLost) else (str(error).strip().splitlines() or ["?"])[-1]
+    sys.stderr.write(f"tp-grader: the process grading {exercise} broke ({reason}); grading it again\n")
 
 
 def not_graded(exercise: str, visible_only: bool = False) -> list[CheckResult]:

@@ -59,19 +59,24 @@ NOT_DONE = type("NotDone", (), {"__repr__": lambda self: "NOT_DONE"})()
 
 def run_in_workers(work: Callable[[Any], Any], tasks: Sequence[Any], jobs: int,
                    setup: Callable[[], None] = lambda: None, time_limit: Optional[float] = None,
-                   until: Optional[float] = None) -> list[Any]:
+                   until: Optional[float] = None, retries: int = 0,
+                   on_retry: Callable[[Any, Exception], None] = lambda task, error: None) -> list[Any]:
     """[work(task) for task in tasks], `jobs` tasks at a time, each in a worker
     process of its own (`setup()` runs first in it). Raises the first task's
     exception as WorkerFailed, WorkerLost for a worker that died or gave no
     result within `time_limit` seconds (then killed); on any way out but
     success, the workers still running are killed. `until` (a time.monotonic()
     value): then the workers still running are killed, no task starts any
-    more, and the tasks not done get NOT_DONE as their result."""
+    more, and the tasks not done get NOT_DONE as their result. `retries`: a
+    task whose worker raised or died is started again, in a fresh worker,
+    that many times before it counts (`on_retry(task, error)` is told); a
+    worker past its time limit is not (it has had its time)."""
     if threading.active_count() > 1:
         raise RuntimeError("run_in_workers: the process has threads, it cannot fork safely")
     results: dict[int, Any] = {}
     waiting = list(enumerate(tasks))
     running: dict[int, _Worker] = {}  # by the read end of its pipe
+    tries = {index: 0 for index, _task in waiting}
     try:
         while waiting or running:
             if until is not None and time.monotonic() >= until:
@@ -99,7 +104,14 @@ def run_in_workers(work: Callable[[Any], Any], tasks: Sequence[Any], jobs: int,
                 del running[fd]
                 os.close(fd)
                 index, task = worker.task
-                results[index] = _result_of(worker, task)
+                try:
+                    results[index] = _result_of(worker, task)
+                except (WorkerFailed, WorkerLost) as e:
+                    if tries[index] >= retries:
+                        raise
+                    tries[index] += 1
+                    on_retry(task, e)
+                    waiting.insert(0, (index, task))
     finally:
         for worker in running.values():  # stopped or failed: the others are not needed
             _kill(worker.pid)
@@ -127,7 +139,7 @@ def _start(work: Callable[[Any], Any], task: Any, setup: Callable[[], None]) -> 
             try:
                 message = ("ok", work(task))
             except BaseException as e:  # noqa: B036 (sent to the command, which raises it)
-                message = ("error", e, "".join(traceback.format_exception(e)))
+                message = ("error", e, error_text(e))
             try:
                 data = pickle.dumps(message)
             except Exception:
@@ -138,6 +150,15 @@ def _start(work: Callable[[Any], Any], task: Any, setup: Callable[[], None]) -> 
             os._exit(0)
     os.close(write_end)
     return _Worker(pid, read_end, task)
+
+
+def error_text(e: BaseException) -> str:
+    """A traceback's text without traceback.format_exception: on CPython
+    3.11 it parses each line to place its carets (ast.parse), which breaks
+    when another thread of the worker parses at the same time."""
+    frames = traceback.extract_tb(e.__traceback__)
+    return "".join([f'  File "{f.filename}", line {f.lineno}, in {f.name}\n    {(f.line or "").strip()}\n'
+                    for f in frames] + traceback.format_exception_only(type(e), e))
 
 
 def _result_of(worker: _Worker, task: Any) -> Any:

@@ -100,3 +100,55 @@ def test_at_until_the_running_workers_stop_and_the_tasks_not_done_say_so():
             left = "none left"
         print([r if r is not NOT_DONE else "-" for r in results], 1.4 < took < 3, left)
     """) == "[0, '-', '-', '-'] True none left"
+
+
+def test_a_failed_check_is_reported_without_parsing_its_source(tmp_path):
+    """CPython 3.11 breaks when two threads parse at once ("AST constructor
+    recursion depth mismatch"), and pytest parsed a failed check's source
+    to format its traceback while the wine scenarios' threads ran: the
+    workers' reports of failed checks must not call ast.parse."""
+    log = tmp_path / "parse.log"
+    out = run(f"""
+        import ast, os, traceback
+        from pathlib import Path
+        real = ast.parse
+        def parse(*args, **kwargs):
+            callers = {{f"{{f.filename}}:{{f.name}}" for f in traceback.extract_stack()[:-1]}}
+            with open({str(log)!r}, "a") as f:
+                f.write(f"{{os.getpid()}} {{' '.join(sorted(callers))}}\\n")
+            return real(*args, **kwargs)
+        ast.parse = parse
+        from grader.runner import grade
+        parent = os.getpid()
+        results, _notes = grade(Path("student_template"), ["chrono", "joueurs_par_nation"], jobs=2)
+        print(len(results), sum(not r.passed for r in results))
+    """)
+    total, failed = map(int, out.split())
+    assert total == failed > 10  # every check of the template failed: each was reported
+    calls = log.read_text().splitlines() if log.exists() else []
+    # (hypothesis and the catalog parse too, in the checks and before them)
+    reporting = [c for c in calls if ":pytest_runtest_makereport" in c or "/_pytest/_code/" in c]
+    assert reporting == [], reporting[:3]
+
+
+def test_a_broken_worker_is_graded_again_once():
+    assert run("""
+        import os, signal
+        from grader.workers import WorkerFailed, run_in_workers
+        def work(n):
+            marker = f"/tmp/tp-grader-test-retry-{os.getppid()}-{n}"
+            if not os.path.exists(marker):  # the first try breaks, the second works
+                open(marker, "w").close()
+                if n == 0:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                raise RuntimeError("broken once")
+            os.unlink(marker)
+            return n * 10
+        told = []
+        print(run_in_workers(work, [0, 1, 2], jobs=2, retries=1,
+                             on_retry=lambda task, e: told.append(task)), sorted(told))
+        try:
+            run_in_workers(lambda n: 1 / 0, [0], jobs=1, retries=1)
+        except WorkerFailed as e:
+            print(type(e.error).__name__)
+    """) == "[0, 10, 20] [0, 1, 2]\nZeroDivisionError"
