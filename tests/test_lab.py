@@ -44,7 +44,7 @@ def test_the_wording_patterns_of_2021_accept_the_statements_variants():
 
 def test_the_wine_messages_of_2021_are_read_as_the_statement_writes_them():
     from grader.checks.wine_scenarios import (ANSWER, FAILED, ORDER, RECEIVED, REMAINING, SOLD_OUT,
-                                              UNAVAILABLE, WAITING, Message)
+                                              UNAVAILABLE, WAITING, Message, folded)
     read = {ORDER: {"Commande de 60 bouteille(s)": 60, "commande de 7": 7, "Commande de bouteilles": None},
             REMAINING: {"Reste en stock : 240 bouteille(s)": 240, "reste en stock: 0": 0,
                         "Reste 240 en stock": None},
@@ -65,11 +65,6 @@ def test_the_wine_messages_of_2021_are_read_as_the_statement_writes_them():
     for text in ("60 bouteille(s) reçue(s)\r\n", "ÉCHEC COMMANDE", "Service non disponible", "Traceback"):
         assert re.search(ANSWER, text), text
     assert not re.search(ANSWER, "Client en attente de la réponse")
-
-
-def folded(text: str) -> str:
-    from grader.checks.wine_scenarios import folded as fold
-    return fold(text)
 
 
 def a_lab(tmp_path: Path, edit=lambda text: text) -> Path:

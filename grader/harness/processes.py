@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable, Optional, Sequence, TypeVar
 import psutil
 
 from ..i18n import _
-from .procfs import _pids_owned_by, _processes_of, children_of, descendants_of, thread_children
+from .procfs import _pids_owned_by, _processes_of, children_of, descendants_of, process_cmdline, thread_children
 from .users import NPROC_LIMIT
 
 if TYPE_CHECKING:
@@ -228,9 +228,9 @@ def start_guarded(start: Callable[[], Child], discard: Callable[[Child], None]) 
 def _kill_unexeced(tid: int, before: set[int], killed: list[int]) -> None:
     """Kill what thread `tid` forked since `before` and is still the grader
     itself (its command line: it has not exec'ed)."""
-    own = _cmdline(os.getpid())
+    own = _cmdline_of(os.getpid())
     for pid in (thread_children(tid) or set()) - before:
-        if own and _cmdline(pid) == own:
+        if own and _cmdline_of(pid) == own:
             killed.append(pid)
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -238,12 +238,11 @@ def _kill_unexeced(tid: int, before: set[int], killed: list[int]) -> None:
                 pass
 
 
-def _cmdline(pid: int) -> bytes:
+def _cmdline_of(pid: int) -> list[str]:
     try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read()
-    except OSError:
-        return b""
+        return process_cmdline(psutil.Process(pid))
+    except psutil.Error:
+        return []
 
 
 # The programs the grader started itself, in every sandbox still open: their
