@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -69,6 +70,23 @@ def marked_processes(session: str = "") -> list[str]:
 
 def exercise_scores(report: dict) -> dict[str, tuple[float, float]]:
     return {e["id"]: (e["score"], e["max_score"]) for e in report["exercises"]}
+
+
+def report_too_long(text: str, report_lines: int = 200, block_lines: int = 30) -> list[str]:
+    """What makes a terminal report (without --details) longer than a screen
+    allows: over `report_lines` in all, or a failed check's block (from its
+    `x ...` or `[N] ...` line to the blank line after it) over `block_lines`."""
+    lines = text.rstrip("\n").split("\n")
+    found = [f"the report has {len(lines)} lines"] if len(lines) > report_lines else []
+    start = None
+    for i, line in enumerate(lines + [""]):
+        if start is None and (line.startswith("x ") or re.match(r"\[\d+\] ", line)):
+            start = i
+        elif start is not None and not line.strip():
+            if i - start > block_lines:
+                found.append(f"{i - start} lines from {lines[start][:80]!r}")
+            start = None
+    return found
 
 
 @pytest.fixture(scope="session", autouse=True)

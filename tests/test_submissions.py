@@ -4,7 +4,7 @@
 full marks)."""
 import pytest
 
-from conftest import ROOT, exercise_scores, grade_dir
+from conftest import ROOT, exercise_scores, grade_dir, report_too_long
 from variants import all_variants, build, touched_exercises
 
 VARIANTS = [v for v in all_variants() if not v.hostile]  # hostile ones: test_hostile.py
@@ -23,6 +23,7 @@ def test_template_scores_zero_cleanly(tmp_path):
     assert "Traceback" not in proc.stderr  # the grader's own; reports may quote the student's
     assert report["score"] == 0, [t["name"] for t in report["tests"] if t["status"] == "passed"]
     assert report["max_score"] > 0
+    assert report_too_long(proc.stdout) == []  # the terminal report fits a screen or so
     # every failed check explains itself, and none is a grader failure
     assert all(t["output"].strip() for t in report["tests"])
     assert not [t["name"] for t in report["tests"] if "grader failed on this check" in t["output"]]
@@ -57,5 +58,7 @@ def test_variant(variant, tmp_path):
     status = {(t["exercise"], t["check"]): t["status"] for t in report["tests"]}
     for key in variant.failing:
         assert status[(exercise, key)] == "failed", f"{variant.name}: {key} should fail"
+    # the terminal report: at most 200 lines, a failed check's block 30
+    assert report_too_long(proc.stdout) == [], variant.name
     # a grader that broke on a check says so in the check's output
     assert not [t["name"] for t in report["tests"] if "grader failed on this check" in t["output"]]
