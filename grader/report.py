@@ -65,11 +65,12 @@ CHECK_LINES = 30
 REPORT_LINES = 200
 
 
-def feedback_text(fb: Feedback, brief: bool = False) -> str:
+def feedback_text(fb: Feedback, brief: bool = False, lines: int = CHECK_LINES - 1) -> str:
     """A failed check, explained: what was run, in which setting, what was
     expected, what came out (with a diff where it helps), and a hint.
     `brief`: the terminal report's view, the check's brief context and
-    output where it gives them, within CHECK_LINES (see fit_blocks)."""
+    output where it gives them, within `lines` (see fit_blocks; the
+    report's block adds one line: the check's title, or a cause's cost)."""
     head = [fb.summary]
     if fb.command:
         head.append(_("Command run:") + f" {fb.command}")
@@ -90,7 +91,7 @@ def feedback_text(fb: Feedback, brief: bool = False) -> str:
             blocks.append((_("Difference (- expected, + got):"), diff[2:]))
     tail = [_("Hint:") + " " + fb.hint] if fb.hint else []
     if brief:
-        blocks = fit_blocks(blocks, CHECK_LINES - len(head) - len(tail) - len(blocks))
+        blocks = fit_blocks(blocks, lines - len(head) - len(tail) - len(blocks))
     parts = head + [title + "\n" + _indent("\n".join(lines)) for title, lines in blocks] + tail
     return "\n".join(parts)
 
