@@ -384,7 +384,7 @@ def _read_data(r: _Reader, raw: Any) -> DataFile:
             if field == roles["birth_year"] and not (value.isascii() and value.isdigit()):
                 raise r.error(where, f"'{where}': '{value}' is not a year (generated birth years are "
                                      "drawn between the lowest and the highest of these)")
-    invented = r.texts(d, "invented", "data") if "invented" in d else ()
+    invented = r.texts(d, "invented", "data") if d.get("invented", []) != [] else ()
     for field in invented:
         if field not in (roles["name"], roles["club"]):
             raise r.error("data.invented", f"'data.invented': {field} is not the name or the club "
