@@ -8,8 +8,10 @@ copy), the "today" of the statement's examples, and per exercise its
 section, its scripts, the arguments the statement gives them, its example
 and its wordings; for the wine pair, its command lines, stock, delay, order
 range and messages. Only what the grader honours is accepted: an unknown key
-is an error, named with its line, as are a missing key and two scripts of
-the same name.
+is an error, named with its line, as are a missing key, two scripts of the
+same name, an example nation the fixture has too few players of, and wine
+command lines the grader cannot fill in or that keep the client from the
+server's port.
 
 The active lab is process-global, like the rubric (`use_lab`): set once per
 command, before the workers fork; they inherit it."""
@@ -77,6 +79,9 @@ class DataFile:
     roles: dict[str, str]  # DATA_ROLES -> a field name
     layouts: tuple[str, ...]  # "{name}, {club}, {age}", ...
     given_samples: dict[str, tuple[str, ...]]  # field -> values generated files draw from
+    # The name and club fields whose generated values also include invented
+    # words (accents, spaces, hyphens, apostrophes inside): 2021's both.
+    invented: tuple[str, ...] = ()
 
     def samples(self, field: str) -> tuple[str, ...]:
         """The values a generated file draws for `field`: the lab's
@@ -89,6 +94,17 @@ class DataFile:
             if line and column is not None:
                 seen.setdefault(line.split(self.separator)[column], None)
         return tuple(seen)
+
+    def birth_years(self) -> tuple[int, int]:
+        """A generated birth year is drawn between these two: the lowest and
+        the highest of the birth year's samples (the fixture's by default)."""
+        years = [int(y) for y in self.samples(self.roles["birth_year"])]
+        return min(years), max(years)
+
+    def fixture_lines(self) -> list[list[str]]:
+        """The fixture's player lines, each as its fields."""
+        return [line.split(self.separator)
+                for line in self.fixture.read_text(encoding="utf-8").split("\n") if line]
 
     def index(self, role_or_field: str) -> int:
         """The position in a line of a field, or of the field that plays a role."""
@@ -324,8 +340,8 @@ def read_lab(path: Path) -> Lab:
 def _read_data(r: _Reader, raw: Any) -> DataFile:
     if not isinstance(raw, dict):
         raise r.error("data", "[data] must be a table")
-    known = {"file", "fixture", "fields", "separator", "layouts", "samples", *DATA_ROLES}
-    d = r.table(raw, "data", known, known - {"separator", "samples"})
+    known = {"file", "fixture", "fields", "separator", "layouts", "samples", "invented", *DATA_ROLES}
+    d = r.table(raw, "data", known, known - {"separator", "samples", "invented"})
     fields = r.texts(d, "fields", "data")
     if len(set(fields)) != len(fields):
         raise r.error("data.fields", "two fields of 'data.fields' have the same name")
@@ -359,12 +375,26 @@ def _read_data(r: _Reader, raw: Any) -> DataFile:
         if field not in fields:
             raise r.error(f"data.samples.{field}", f"'data.samples.{field}': {field} is not one of "
                                                    f"data.fields ({', '.join(fields)})")
-        r.texts(samples, field, "data.samples")
+        where = f"data.samples.{field}"
+        for value in r.texts(samples, field, "data.samples"):
+            if separator in value or "\n" in value or value != value.strip():
+                raise r.error(where, f"'{where}': '{value}' cannot hold the separator '{separator}', "
+                                     "an end of line, or blanks at its ends (a generated line must "
+                                     "keep its fields)")
+            if field == roles["birth_year"] and not (value.isascii() and value.isdigit()):
+                raise r.error(where, f"'{where}': '{value}' is not a year (generated birth years are "
+                                     "drawn between the lowest and the highest of these)")
+    invented = r.texts(d, "invented", "data") if d.get("invented", []) != [] else ()
+    for field in invented:
+        if field not in (roles["name"], roles["club"]):
+            raise r.error("data.invented", f"'data.invented': {field} is not the name or the club "
+                                           f"field ({roles['name']}, {roles['club']}): only they may "
+                                           "hold invented words")
     name = r.text(d, "file", "data")
     if "/" in name:
         raise r.error("data.file", "'data.file' is a file name, without a folder")
     data = DataFile(name, fixture, fields, separator, roles, layouts,
-                    {f: tuple(v) for f, v in samples.items()})
+                    {f: tuple(v) for f, v in samples.items()}, tuple(invented))
     _check_fixture(r, data)
     return data
 
@@ -402,6 +432,8 @@ def _read_exercise(r: _Reader, key: str, roles: tuple[str, ...], raw: Any, data:
     for text_key in ("example", "usage", "file_error"):
         if text_key in d:
             r.text(d, text_key, key)
+    if "example" in d:
+        _check_example(r, f"{key}.example", d["example"], data)
     usage, file_error = d.get("usage"), d.get("file_error")
     if usage is not None and "{script}" not in usage:
         raise r.error(f"{key}.usage", f"'{key}.usage' must hold {{script}}, where the script's name goes")
@@ -422,7 +454,19 @@ def _read_exercise(r: _Reader, key: str, roles: tuple[str, ...], raw: Any, data:
                 if placeholder not in allowed:
                     raise r.error(where, f"'{where}': {placeholder} is not a placeholder the grader "
                                          f"fills in here ({', '.join(allowed)})")
+            rest = re.sub("|".join(map(re.escape, allowed)), "", arg)
+            if "{" in rest or "}" in rest:  # '{port' would reach the program as it is
+                raise r.error(where, f"'{where}': '{arg}' holds a brace that is not part of "
+                                     f"{' or '.join(allowed)}")
         role_args[role] = tuple(given)
+    if any("{port}" in a for a in role_args.get("server", ())) and not any(
+            "{port}" in a for a in role_args.get("client", ())):
+        # the grader then starts the server on a port of its own choosing:
+        # a client not told that port cannot reach it
+        where = f"{key}.client_args" if "client_args" in d else f"{key}.server_args"
+        raise r.error(where, f"'{key}.client_args' must hold {{port}}, since server_args does: the "
+                             "grader starts the server on a free port of its choosing and the client "
+                             'is told it only there (client_args = ["{port}", "{quantity}"])')
     if figures:
         for name, low in (("stock", 1), ("delay", 0.1)):
             value = d[name]
@@ -435,6 +479,19 @@ def _read_exercise(r: _Reader, key: str, roles: tuple[str, ...], raw: Any, data:
     return Exercise(key, r.text(d, "section", key), scripts, args, d.get("example"), usage, file_error,
                     role_args, d.get("stock"), float(d["delay"]) if "delay" in d else None,
                     order_range, messages)
+
+
+def _check_example(r: _Reader, where: str, nation: str, data: DataFile) -> None:
+    """The statement's example run must select players of the fixture: two
+    at least, so that the blank-line check sees the gap between two of them."""
+    column = data.index("key")
+    nations = [fields[column] for fields in data.fixture_lines()]
+    count = nations.count(nation)
+    if count < 2:
+        known = ", ".join(sorted(n for n in set(nations) if nations.count(n) >= 2))
+        raise r.error(where, f"'{where}' is '{nation}', which has {count} player(s) in the fixture "
+                             f"{data.fixture.name}: the example run needs two at least, to be judged "
+                             f"(nations with two or more: {known})")
 
 
 def _read_order_range(r: _Reader, d: dict, key: str) -> tuple[int, int]:

@@ -2,34 +2,28 @@
 as CONTRACT.md defines them: lines `nom:club:poste:annee:nation`, no empty
 line; names and clubs may hold spaces (not at their ends), accents, hyphens,
 apostrophes; the last line may or may not end with a newline. The fields and
-their order are the lab's (grader/lab.py): a field that is not the nation,
-the name, the club or the birth year takes the values of `[data.samples]`,
-else those of the lab's fixture.
+their order are the lab's (grader/lab.py), and so are their values: each
+field draws from the lab's `[data.samples]`, else from its fixture (a
+basketball lab's files hold basketball players); the birth year is drawn
+between the lowest and the highest of its samples; the name and club fields
+the lab lists in `data.invented` mix invented words with the samples.
 
-Real names and clubs are mixed in on purpose: several hold a nation code
-inside them ("Manchester City" holds "it", "Frenkie de Jong" holds "de",
-"Sporting CP" holds "ng"), which catches a test like `nation in line`."""
+2021's samples mix real names and clubs in on purpose: several hold a nation
+code inside them ("Manchester City" holds "it", "Frenkie de Jong" holds
+"de", "Sporting CP" holds "ng"), which catches a test like `nation in line`.
+The explicit cases (EXPLICIT_CASES) set each trap on a small file, made of
+values the lab can draw."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Optional
 
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 from .lab import DataFile, active_lab
 
-NATIONS = active_lab().data.samples(active_lab().data.roles["key"])
-REAL_NAMES = [
-    "Frenkie de Jong", "Bernardo Silva", "N'Golo Kante", "Di Maria", "Pierre-Emerick Aubameyang",
-    "Müller", "Agüero", "Jesus Navas", "Ferland Mendy", "Alexander-Arnold", "Ndiaye",
-    "Sergio Ramos", "Marc-André ter Stegen", "Dani Olmo", "Mbappé",
-]
-REAL_CLUBS = [
-    "Manchester City", "Barcelona", "Arsenal", "Benfica", "Sporting CP", "Valencia", "Real Madrid",
-    "Estudiantes", "Inter Milan", "PSG", "Bayern Munich", "Stade Brestois", "Atalanta",
-    "Borussia Mönchengladbach", "Olympique de Marseille",
-]
 _LETTERS = "abcdefghijklmnopqrstuvwxyzéèêëàâîïôöüçñ"
 
 
@@ -50,26 +44,24 @@ def _compound(draw):
     return text
 
 
-names = st.one_of(st.sampled_from(REAL_NAMES), _compound())
-clubs = st.one_of(st.sampled_from(REAL_CLUBS), _compound())
-
-
-def _field_values(data: DataFile) -> list:
-    """A strategy per field of a line, in the lab's order."""
-    by_role = {"name": names, "club": clubs, "birth_year": st.integers(1950, 2012).map(str),
-               "key": st.sampled_from(NATIONS)}
-    roles = {field: role for role, field in data.roles.items()}
-    return [by_role[roles[f]] if f in roles else st.sampled_from(data.samples(f)) for f in data.fields]
+def field_values(data: DataFile, field: str):
+    """What a generated line holds in `field`: the lab's samples (the
+    fixture's by default), a year between the lowest and the highest of
+    them for the birth year, invented words too where the lab says so."""
+    if field == data.roles["birth_year"]:
+        return st.integers(*data.birth_years()).map(str)
+    values = st.sampled_from(data.samples(field))
+    return st.one_of(values, _compound()) if field in data.invented else values
 
 
 @st.composite
-def player_lines(draw):
-    data = active_lab().data
-    return data.separator.join(draw(values) for values in _field_values(data))
+def player_lines(draw, data: Optional[DataFile] = None):
+    data = data or active_lab().data
+    return data.separator.join(draw(field_values(data, f)) for f in data.fields)
 
 
-def nation_of(line: str) -> str:
-    data = active_lab().data
+def nation_of(line: str, data: Optional[DataFile] = None) -> str:
+    data = data or active_lab().data
     return line.split(data.separator)[data.index("key")]
 
 
@@ -86,12 +78,13 @@ class FootCase:
 
 
 @st.composite
-def foot_cases(draw) -> FootCase:
-    lines = draw(st.lists(player_lines(), min_size=1, max_size=10))
+def foot_cases(draw, data: Optional[DataFile] = None) -> FootCase:
+    data = data or active_lab().data
+    lines = draw(st.lists(player_lines(data), min_size=1, max_size=10))
     # Usually a nation of the file, sometimes one that is absent.
-    present = sorted({nation_of(ln) for ln in lines})
+    present = sorted({nation_of(ln, data) for ln in lines})
     nation = draw(st.one_of(st.sampled_from(present), st.sampled_from(present),
-                            st.sampled_from(NATIONS)))
+                            st.sampled_from(data.samples(data.roles["key"]))))
     final_newline = draw(st.booleans())
     day = draw(st.dates(min_value=date(2022, 1, 1), max_value=date(2099, 12, 31)))
     text = "\n".join(lines) + ("\n" if final_newline else "")
@@ -100,7 +93,8 @@ def foot_cases(draw) -> FootCase:
 
 # Cases every submission meets, whatever hypothesis draws: the traps of the
 # exercise, each on a small file. Written as lines of 2021's file
-# (nom:club:poste:annee:nation); `in_lab_layout` writes them in the lab's.
+# (nom:club:poste:annee:nation); `in_lab_layout` writes them in the lab's,
+# for a lab that can draw their values (explicit_cases).
 _EXPLICIT_CASES_2021 = [
     # the last line has no newline and is a player of the nation asked for
     FootCase("Neymar:PSG:a:1992:br\nLloris:Spurs Tottenham:g:1986:fr\nMarquinhos:PSG:d:1994:br",
@@ -138,7 +132,85 @@ def case_in_lab_layout(case: FootCase, data: DataFile) -> FootCase:
     return replace(case, text="\n".join(in_lab_layout(line, data) for line in case.text.split("\n")))
 
 
-EXPLICIT_CASES = [case_in_lab_layout(case, active_lab().data) for case in _EXPLICIT_CASES_2021]
+def _drawable(line: str, data: DataFile) -> bool:
+    """Whether a generated file of the lab could hold this line (in its layout)."""
+    low, high = data.birth_years()
+    for field, value in zip(data.fields, line.split(data.separator)):
+        if field == data.roles["birth_year"]:
+            if not low <= int(value) <= high:
+                return False
+        elif field not in data.invented and value not in data.samples(field):
+            return False
+    return True
+
+
+def explicit_cases(data: DataFile) -> list[FootCase]:
+    """The traps, each on a small file: 2021's own cases where the lab can
+    draw every value of them (2021's lab, or a copy with other scripts), else
+    the same traps set with players of the lab's fixture."""
+    cases = [case_in_lab_layout(case, data) for case in _EXPLICIT_CASES_2021]
+    if all(_drawable(line, data) for case in cases for line in case.text.split("\n") if line):
+        return cases
+    return _traps_from_fixture(data)
+
+
+def _traps_from_fixture(data: DataFile) -> list[FootCase]:
+    """2021's four traps with the fixture's players: the last line, without
+    its newline, of the nation asked; a nation code inside the name or club of
+    players of other nations; accents, apostrophes, hyphens and spaces inside
+    the fields; a nation with no player. A trap the fixture cannot set is
+    left out."""
+    key = data.index("key")
+    players = data.fixture_lines()
+    order = list(dict.fromkeys(p[key] for p in players))  # the fixture's nations
+    of = {n: [p for p in players if p[key] == n] for n in order}
+    candidates = list(dict.fromkeys([*data.samples(data.roles["key"]), *order]))
+
+    def text(lines: list[list[str]], newline: bool = True) -> str:
+        return "\n".join(data.separator.join(p) for p in lines) + ("\n" if newline else "")
+
+    def others(nation: str) -> list[list[str]]:
+        return [p for p in players if p[key] != nation]
+
+    cases = []
+    pairs = [n for n in order if len(of[n]) >= 2 and others(n)]
+    if pairs:
+        nation = pairs[0]
+        cases.append(FootCase(text([of[nation][0], others(nation)[0], of[nation][1]], newline=False),
+                              nation, datetime(2030, 3, 1, 10, 0)))
+    inside = (data.index("name"), data.index("club"))
+
+    def intruders(nation: str) -> list[list[str]]:  # its code inside their name or club
+        return [p for p in others(nation) if any(nation in p[i] for i in inside)][:3]
+    with_players = [n for n in candidates if of.get(n)]
+    nation = max(with_players, key=lambda n: len(intruders(n)), default=None)
+    if nation is not None and intruders(nation):
+        own = of[nation][:2]
+        mixed = [p for pair in zip(intruders(nation), own + [None] * 3) for p in pair if p is not None]
+        cases.append(FootCase(text(mixed + own[len(intruders(nation)):]), nation,
+                              datetime(2040, 12, 31, 10, 0)))
+    kinds = (lambda v: not v.isascii(), lambda v: "'" in v, lambda v: "-" in v, lambda v: " " in v)
+    chosen: list[list[str]] = []
+    for kind in kinds:
+        found = next((p for p in players if p not in chosen and any(kind(p[i]) for i in inside)), None)
+        if found:
+            chosen.append(found)
+    if chosen:
+        nations = [p[key] for p in chosen]
+        nation = max(dict.fromkeys(nations), key=nations.count)
+        if nations.count(nation) < 2:
+            chosen += [p for p in of[nation] if p not in chosen][:1]
+        cases.append(FootCase(text(chosen), nation, datetime(2025, 1, 1, 10, 0)))
+    if len(order) >= 2:
+        few = [of[order[0]][0], of[order[1]][0]]
+        absent = next((n for n in candidates if n not in (order[0], order[1])), None)
+        if absent:
+            cases.append(FootCase(text(few), absent, datetime(2022, 6, 1, 10, 0)))
+    return cases
+
+
+EXPLICIT_CASES = explicit_cases(active_lab().data)
+
 
 def _without_local_constants() -> None:
     """hypothesis (6.131 and later) mixes into what it draws the literals of

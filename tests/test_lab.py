@@ -118,6 +118,27 @@ def test_a_copy_of_the_default_lab_reads_the_same(tmp_path):
      'sold_out = "PLUS DE STOCK ({n}) !"', "must hold no {placeholder}"),
     (lambda t: t.replace('unavailable = "Service non disponible"\n', ""), "[wine_bottles.messages]",
      "missing key 'wine_bottles.messages.unavailable'"),
+    # issue 22: an example nation the fixture lacks (its run prints nothing), or has one player of
+    (lambda t: t.replace('example = "br"', 'example = "bz"'), 'example = "bz"',
+     "'joueurs_par_nation.example' is 'bz', which has 0 player(s) in the fixture foot_2020.txt"),
+    (lambda t: t.replace('example = "fr"', 'example = "sn"'), 'example = "sn"',
+     "'joueurs_nation.example' is 'sn', which has 1 player(s)"),
+    # issue 22: the server given the grader's port, the client not told it
+    (lambda t: t.replace("order_range = [1, 99]", 'server_args = ["{port}"]\nclient_args = ["{quantity}"]\n'
+                         "order_range = [1, 99]"), 'client_args = ["{quantity}"]',
+     "'wine_bottles.client_args' must hold {port}, since server_args does"),
+    (lambda t: t.replace("order_range = [1, 99]", 'server_args = ["{port}"]  # no client_args\n'
+                         "order_range = [1, 99]"),
+     "# no client_args", "'wine_bottles.client_args' must hold {port}, since server_args does"),
+    (lambda t: t.replace("order_range = [1, 99]", 'client_args = ["{port", "{quantity}"]\n'
+                         "order_range = [1, 99]"), 'client_args = ["{port"',
+     "'{port' holds a brace that is not part of {port} or {quantity}"),
+    (lambda t: t.replace('annee = ["1950", "2012"]', 'annee = ["1950", "en 2012"]'), 'annee = ["1950", "en',
+     "'en 2012' is not a year"),
+    (lambda t: t.replace('"Real Madrid",', '"Real:Madrid",'), 'club = ["Manchester City"',
+     "'Real:Madrid' cannot hold the separator ':'"),
+    (lambda t: t.replace('invented = ["nom", "club"]', 'invented = ["nom", "nation"]'),
+     'invented = ["nom", "nation"]', "nation is not the name or the club field"),
 ])
 def test_a_lab_file_with_a_mistake_is_a_one_line_error_naming_its_line(tmp_path, edit, needle, said):
     path = a_lab(tmp_path, edit)
@@ -126,6 +147,29 @@ def test_a_lab_file_with_a_mistake_is_a_one_line_error_naming_its_line(tmp_path,
     message = str(caught.value)
     assert "\n" not in message and said in message and str(path) in message
     assert re.search(rf"\bline {line_of(path, needle)}\b", message), message
+
+
+@pytest.mark.parametrize("wine_args", [
+    'server_args = ["{port}"]\nclient_args = ["{port}"]',
+    'server_args = ["--port={port}", "200"]\nclient_args = ["localhost:{port}", "{quantity}"]',
+    'client_args = ["{port}", "{quantity}"]',  # the server's own port, found in the kernel
+    'client_args = ["{quantity}"]',  # the client writes the server's port in the program
+    'server_args = ["200"]',
+])
+def test_the_wine_command_lines_the_grader_can_fill_in_are_accepted(tmp_path, wine_args):
+    wine = read_lab(a_lab(tmp_path, lambda t: t.replace("order_range = [1, 99]",
+                                                        f"{wine_args}\norder_range = [1, 99]"))).exercises["wine_bottles"]
+    assert wine.role_args and all("{" not in a.replace("{port}", "").replace("{quantity}", "")
+                                  for args in wine.role_args.values() for a in args)
+
+
+def test_the_shipped_labs_are_read_and_their_examples_have_players():
+    for path in (DEFAULT_LAB_FILE, NBA_LAB):
+        lab = read_lab(path)
+        key = lab.data.index("key")
+        nations = [fields[key] for fields in lab.data.fixture_lines()]
+        for ex in lab.exercises.values():
+            assert ex.example is None or nations.count(ex.example) >= 2, (path, ex.key)
 
 
 def test_a_fixture_that_is_not_the_labs_fields_is_an_error(tmp_path):
@@ -149,6 +193,7 @@ def lab_with_other_fields(tmp_path):
         text = text.replace('fixture = "../fixtures/foot_2020.txt"', 'fixture = "../nba_2019.txt"')
         text = text.replace('fields = ["nom", "club", "poste", "annee", "nation"]',
                             'fields = ["nom", "taille", "club", "annee", "nation"]')
+        text = text.replace('example = "br"', 'example = "fr"')  # the examples have players here
         return text.replace('poste = ["g", "d", "md", "mo", "a"]', "")
     path = a_lab(tmp_path, edit)
     saved = lab_module._active
