@@ -422,3 +422,26 @@ def test_player_reports_fit_on_a_screen(graded, name):
     for block in blocks_of(text):
         own = len(block) - (2 if block[0].startswith("[") else 1)
         assert own <= CHECK_LINES, "\n".join(block)
+
+
+def test_a_long_file_and_a_long_output_are_cut_to_what_supports_the_sentence(english):
+    """The terminal report's view (brief_context, brief_actual): a generated
+    file cut to the lines of the nation and those printed; a long output cut
+    to the lines from where it goes wrong. --details keeps both whole."""
+    from grader.checks.common import brief_run, brief_setting
+    from grader.foot import parse_foot
+    from grader.harness import RunResult
+    text = "".join(f"Joueur {i}:Club {i}:a:199{i}:{'fr' if i in (2, 6) else 'es'}\n" for i in range(9))
+    context = f"foot_2020.txt:\n{text.rstrip()}\ntoday = 2030-01-01"
+    expected = [p for p in parse_foot(text) if p.nation == "fr"]
+    r = RunResult(command="./joueurs_par_nation.py fr", stdout="Joueur 2, Club 2, 38\nJoueur 3, Club 3, 37\n",
+                  stderr="", status=0)
+    assert brief_setting(context, text, expected, r) == (
+        "foot_2020.txt:\nJoueur 2:Club 2:a:1992:fr\nJoueur 3:Club 3:a:1993:es\nJoueur 6:Club 6:a:1996:fr\n"
+        "[... 6 other lines of the file, of other players: --details shows them]\ntoday = 2030-01-01")
+    assert brief_setting("foot_2020.txt is not in the current folder", text, expected, r) is None
+    assert brief_run(r) is None  # short: shown whole
+    long = RunResult(command="./x.py", stdout="".join(f"line {i}\n" for i in range(40)), stderr="", status=0)
+    brief = brief_run(long, 20).split("\n")
+    assert brief[:3] == ["stdout:", "[... 20 lines before ...]", "line 20"]
+    assert brief[-4:] == ["[... 8 more lines: --details shows them]", "stderr:", "(nothing)", "exit status: 0"]
