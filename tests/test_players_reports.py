@@ -145,7 +145,9 @@ def test_a_script_rejecting_extra_arguments_is_named_in_i2(graded):
 
 def test_a_consumer_starting_the_producer_without_the_nation_is_not_said_to_reject_arguments(graded):
     tests, _ = graded("jn_parent_no_nation_arg")
-    for key in ("parent_transcript", "parent_generated_files", "extra_args", "parent_file_error"):
+    # the blank-line check too: no player line to judge, the same cause (issue 22)
+    for key in ("parent_transcript", "parent_generated_files", "extra_args", "parent_file_error",
+                "parent_blank_lines"):
         out = tests[key]["output"]
         assert tests[key]["status"] == "failed", key
         assert ("the consumer started joueurs_nation_subproc.py without the nation" in out), key
