@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 from .i18n import _
 from .lab import active_lab
@@ -91,6 +91,44 @@ def first_mismatch(lines: list[str], expected: list[Player], today_year: int) ->
     return None
 
 
+def named_player(line: str, everyone: Sequence[Player]) -> Optional[Player]:
+    """The player of the file a printed line names, in any layout: the line
+    starts with the player's name, then a character that is not a letter or
+    a digit, or ends there (`Neymar, PSG, 29`, `Neymar:PSG:a:1992:br`, a
+    wrong age or club too). The longest name wins (`Di Maria` over `Di`)."""
+    text = line.strip()
+    best = None
+    for p in everyone:
+        if text.startswith(p.name) and (len(text) == len(p.name) or not text[len(p.name)].isalnum()):
+            if best is None or len(p.name) > len(best.name):
+                best = p
+    return best
+
+
+def spelled_out(raw_lines: Sequence[str], everyone: Sequence[Player]) -> Optional[tuple[int, int, str]]:
+    """(first, last, text) of the first run of output lines of one character
+    each (an empty line is a printed '\\n') that spells a name of the file:
+    `print(c)` in a loop over the characters of a line, or a list extended
+    with a string (`lst += line`) then printed item by item. None if none."""
+    names = [p.name for p in everyone if len(p.name) >= 3]
+    i = 0
+    while i < len(raw_lines):
+        if len(raw_lines[i]) > 1:
+            i += 1
+            continue
+        j = i
+        while j < len(raw_lines) and len(raw_lines[j]) <= 1:
+            j += 1
+        run = raw_lines[i:j]
+        text = "".join(run)
+        if sum(len(c) == 1 for c in run) >= 4 and any(n in text for n in names):
+            while not raw_lines[j - 1]:  # the empty lines after it are the output's end
+                j -= 1
+            return i, j - 1, text
+        i = j
+    return None
+
+
 def _parse_output_line(line: str) -> Optional[tuple[str, str, Optional[int]]]:
     parts = [p.strip() for p in re.split(r"[,|;]", line)]
     if len(parts) < 3:
@@ -101,13 +139,24 @@ def _parse_output_line(line: str) -> Optional[tuple[str, str, Optional[int]]]:
     return name, club, int(m.group(1)) if m else None
 
 
+def around_the_list(lines: list[str], expected: list[Player], everyone: list[Player],
+                    today_year: int, unchanged: bool = False) -> list[str]:
+    """The lines printed before or after a right list of players (a title, an
+    end message), or [] when the list is not right or nothing surrounds it.
+    `unchanged`: the players are the file's lines (I.4's producer)."""
+    named = [i for i, ln in enumerate(lines) if named_player(ln, everyone) is not None]
+    if not expected or not named:
+        return []
+    inside = lines[named[0]:named[-1] + 1]
+    if (inside != [p.line for p in expected] if unchanged
+            else first_mismatch(inside, expected, today_year) is not None):
+        return []
+    return lines[:named[0]] + lines[named[-1] + 1:]
+
+
 def diagnose(lines: list[str], expected: list[Player], everyone: list[Player],
              nation: str, today_year: int, file_text: str) -> str:
     """A hint that names the likely cause of a wrong player list."""
-    if expected and not lines:
-        return _("Nothing was printed although the file has players of this nation. "
-                 "Compare the nation field with the argument for equality, after removing "
-                 "the end of line: a line read from a file ends with '\\n', and 'fr\\n' is not 'fr'.")
     parsed = [_parse_output_line(ln) for ln in lines]
     names = [p[0] for p in parsed if p]
     ages = [p[2] for p in parsed if p]

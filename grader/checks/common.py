@@ -3,7 +3,9 @@ errors, player lists. Each either returns or raises CheckFailed with
 feedback a student can act on."""
 from __future__ import annotations
 
+import difflib
 import re
+import shlex
 import time
 import unicodedata
 from datetime import datetime
@@ -14,9 +16,10 @@ from hypothesis import example, given, seed
 
 from grader import draws
 from grader.feedback import Cause, fail
-from grader.foot import (FOOT_FILE, Player, diagnose, first_mismatch, line_matches, output_lines,
-                         parse_foot)
-from grader.harness import DEFAULT_OUTPUT_CAP, LiveProcess, RunResult, Sandbox, waits_for_keyboard
+from grader.foot import (FOOT_FILE, Player, around_the_list, diagnose, first_mismatch, line_matches, named_player,
+                         output_lines, parse_foot, spelled_out)
+from grader.harness import (DEFAULT_OUTPUT_CAP, LiveProcess, MissingScript, RunResult, Sandbox,
+                            UnreadableScript, waits_for_keyboard)
 from grader.i18n import _
 from grader.lab import active_lab
 from grader.paths import FAKES_DIR
@@ -381,8 +384,9 @@ def check_usage_error(sandbox: Sandbox, script: str, context: Optional[str] = No
     """No argument: a message on stderr, nothing on stdout, non-zero status,
     no traceback. `context`: the setting, when the check changed it."""
     r = usage_run(sandbox, script, context)
-    expected = _("stdout: (nothing)\nstderr: Usage: {script} nation\nexit status: not 0").format(
-        script=script)
+    # the lab's own wording, as the check's title shows it (`Usage : ...` in 2019's)
+    expected = _("stdout: (nothing)\nstderr: {usage}\nexit status: not 0").format(
+        usage=active_lab().exercise_of(script).usage.format(script=script))
     fail_if_traceback(r, _("Test the number of arguments (len(sys.argv)) before using sys.argv[1]."),
                       context=context)
     if r.stdout.strip():
@@ -408,8 +412,8 @@ def check_usage_wording(sandbox: Sandbox, script: str, context: Optional[str] = 
     if not re.search(usage_pattern(usage, script), _words(r.output)):
         fail(_("The usage message is not the statement's."), command=r.command, context=context,
              expected=usage.format(script=script), actual=show_run(r),
-             hint=_("The statement's message is `Usage: {script} nation` (the name may be a path, "
-                    "case and spacing are free).").format(script=script))
+             hint=_("The statement's message is `{usage}` (the name may be a path, case and "
+                    "spacing are free).").format(usage=usage.format(script=script)))
 
 
 # ---------------------------------------------------------------------------
@@ -564,20 +568,26 @@ def check_players(sandbox: Sandbox, script: str, args: Sequence[str], file_text:
     bad = first_mismatch(lines, expected, year)
     if bad is not None:
         exp_lines = [p.expected_line(year) for p in expected]
-        if not lines and r.stderr.strip():
-            fail(_("Nothing was printed on stdout, and this on stderr: {message}").format(
-                    message=r.stderr.strip().split("\n")[-1]),
-                 command=r.command, context=context, expected="\n".join(exp_lines),
-                 actual=show_run(r), hint=stderr_hint(r, args))
+        shown = dict(command=r.command, context=context,
+                     expected="\n".join(exp_lines) if exp_lines else _("(nothing)"),
+                     actual=show_run(r), brief_context=brief_setting(context, file_text, expected, r))
+        cause = list_cause(sandbox, r, file_text, nation)
+        if cause:
+            fail(cause.summary, hint=cause.hint, cause=cause, brief_actual=brief_run(r), **shown)
+        extra = around_the_list(lines, expected, everyone, year)
+        if extra:
+            cause = around_cause(r.script, sandbox.script_name(r.script), extra)
+            fail(cause.summary, hint=cause.hint, cause=cause, diff_actual=diff_lines(lines, expected, year),
+                 brief_actual=brief_run(r, _raw_index(r.stdout, bad) - 3), **shown)
         got = lines[bad] if bad < len(lines) else _("(no line)")
         want = exp_lines[bad] if bad < len(exp_lines) else _("(end of the list)")
         fail(_("Line {n} of the output is wrong: expected `{want}`, got `{got}`.").format(
                 n=bad + 1, want=want, got=got),
-             command=r.command, context=context,
-             expected="\n".join(exp_lines) if exp_lines else _("(nothing)"),
-             actual=show_run(r), diff_actual=diff_lines(lines, expected, year) if exp_lines else None,
+             diff_actual=readable_diff(shown["expected"], diff_lines(lines, expected, year))
+             if exp_lines else None,
+             brief_actual=brief_run(r, _raw_index(r.stdout, bad) - 3),
              hint=diagnose(lines, expected, everyone, nation, year, file_text) + diff_note(
-                 lines, expected, year))
+                 lines, expected, year), **shown)
     if not expected and r.status != 0:
         fail(_("For a nation with no player, the program must print nothing and end with status 0."),
              command=r.command, context=context, expected=_("stdout: (nothing)\nexit status: 0"),
@@ -606,6 +616,16 @@ def stderr_hint(r: RunResult, args: Sequence[str]) -> str:
     return _("Read the message on stderr: it says what went wrong.")
 
 
+def around_cause(script: str, name: str, extra: Sequence[str]) -> Cause:
+    """The players printed right, with text before or after them: one cause
+    for every player check of `script` it costs."""
+    return Cause(f"around_list:{script}",
+                 _("{script} prints {lines} besides the players.").format(
+                     script=name, lines=", ".join(f"`{ln.strip()}`" for ln in extra[:3])),
+                 _("The statement prints the players only, one per line, with nothing before or "
+                   "after them (no title, no closing message)."))
+
+
 def check_lines_unchanged(sandbox: Sandbox, script: str, args: Sequence[str], file_text: str,
                           nation: str, context: Optional[str] = None) -> None:
     """The producer prints the file's lines of `nation` unchanged, in order
@@ -615,18 +635,24 @@ def check_lines_unchanged(sandbox: Sandbox, script: str, args: Sequence[str], fi
     fail_if_cause(r, context)
     fail_if_traceback(r, _("Read the traceback from its last line up: it names the error and the "
                            "line of your program."), context=context)
-    expected = [p.line for p in parse_foot(file_text) if p.nation == nation]
+    players = [p for p in parse_foot(file_text) if p.nation == nation]
+    expected = [p.line for p in players]
     lines = output_lines(r.stdout)
     if lines != expected:
-        if expected and not lines and r.stderr.strip():
-            fail(_("Nothing was printed on stdout, and this on stderr: {message}").format(
-                    message=r.stderr.strip().split("\n")[-1]),
-                 command=r.command, context=context, expected="\n".join(expected),
-                 actual=show_run(r), hint=stderr_hint(r, args))
-        if expected and not lines:
-            hint = _("Nothing was printed: compare the nation field (the 5th, without its '\\n') "
-                     "with the argument.")
-        elif len(lines) == len(expected) and all(
+        shown = dict(command=r.command, context=context,
+                     expected="\n".join(expected) if expected else _("(nothing)"), actual=show_run(r),
+                     brief_context=brief_setting(context, file_text, players, r))
+        cause = list_cause(sandbox, r, file_text, nation)
+        if cause:
+            fail(cause.summary, hint=cause.hint, cause=cause, brief_actual=brief_run(r), **shown)
+        bad = next((i for i, (ln, e) in enumerate(zip(lines, expected)) if ln != e),
+                   min(len(lines), len(expected)))
+        extra = around_the_list(lines, players, parse_foot(file_text), sandbox.today.year, unchanged=True)
+        if extra:
+            cause = around_cause(r.script, sandbox.script_name(r.script), extra)
+            fail(cause.summary, hint=cause.hint, cause=cause, diff_actual="\n".join(lines),
+                 brief_actual=brief_run(r, _raw_index(r.stdout, bad) - 3), **shown)
+        if len(lines) == len(expected) and all(
                 ln.startswith(e.split(":")[0]) for ln, e in zip(lines, expected)):
             hint = _("The right players, but their lines were changed: print each line exactly as "
                      "it is in the file (nom:club:poste:annee:nation), only without its '\\n'.")
@@ -642,39 +668,275 @@ def check_lines_unchanged(sandbox: Sandbox, script: str, args: Sequence[str], fi
             hint = _("Print each line of the nation exactly as it is in the file (nom:club:poste:"
                      "annee:nation), in file order.")
         fail(_("The lines printed are not the file's lines of nation '{nation}'.").format(nation=nation),
-             command=r.command, context=context,
-             expected="\n".join(expected) if expected else _("(nothing)"), actual=show_run(r),
-             diff_actual="\n".join(lines), hint=hint)
+             diff_actual=readable_diff(shown["expected"], "\n".join(lines)),
+             brief_actual=brief_run(r, _raw_index(r.stdout, bad) - 3), hint=hint, **shown)
 
 
-def check_blank_lines(sandbox: Sandbox, script: str, args: Sequence[str],
+def check_blank_lines(sandbox: Sandbox, script: str, args: Sequence[str], file_text: str,
                       context: Optional[str] = None) -> None:
-    """No blank line between the lines printed (a `print()` of a line that
+    """No blank line between two player lines (a `print()` of a line that
     still ends with '\\n'): a layout slip, which the player checks let pass.
-    Only the layout is judged here; with nothing printed there is none to judge."""
+    Only the empty lines that stand between two player lines count: text
+    printed before or after the list is the player checks' business. With
+    no player line printed there is nothing to judge: the check fails with
+    the cause the player checks name (CONTRACT.md)."""
     r = sandbox.run(script, list(args))
     fail_if_stuck(r)
-    printed = output_lines(r.stdout)
-    if not printed:
+    everyone = parse_foot(file_text)
+    expected = [p for p in everyone if p.nation == args[0]]
+    year = sandbox.today.year
+    raw = [ln.rstrip() for ln in r.stdout.split("\n")]
+    named = [i for i, ln in enumerate(raw) if named_player(ln, everyone) is not None]
+    if not named:
         fail_if_cause(r, context)
         fail_if_traceback(r, _("Read the traceback from its last line up: it names the error and "
                                "the line of your program."), context=context)
-        fail(_("Nothing was printed on stdout: there are no lines whose layout could be checked."),
-             command=r.command, context=context, actual=show_run(r),
-             hint=_("The checks of the printed lines say what is wrong with them."))
-    raw = [ln.rstrip() for ln in r.stdout.split("\n")]
-    filled = [i for i, ln in enumerate(raw) if ln]
-    between = raw[filled[0]:filled[-1] + 1]
+        cause = list_cause(sandbox, r, file_text, args[0])
+        fail(cause.summary if cause else _("No player line was printed: there is no layout to judge."),
+             command=r.command, context=context, actual=show_run(r), brief_actual=brief_run(r),
+             hint=cause.hint if cause else None, cause=cause)
+    between = raw[named[0]:named[-1] + 1]
     blanks = between.count("")
     if blanks:
+        unchanged = script == PRODUCER
+        want = [p.line if unchanged else p.expected_line(year) for p in expected]
+        printed = [named_player(raw[i], everyone) for i in named]
+        # a diff when the players are the expected ones, their lines in the
+        # expected layout: it then marks the blank lines only
+        diff = None
+        if [p.name for p in printed] == [p.name for p in expected]:
+            diff = "\n".join(ln if unchanged or not ln else diff_lines([ln], expected, year)
+                             for ln in between)
+        first_blank = named[0] + between.index("")
         fail(_("{n} blank line(s) between the lines printed: the statement prints them one after "
                "the other.").format(n=blanks),
-             command=r.command, context=context, expected="\n".join(printed), actual=show_run(r),
-             diff_actual="\n".join(between),
+             command=r.command, context=context, expected="\n".join(want) if want else None,
+             actual=show_run(r), diff_actual=diff, brief_actual=brief_run(r, first_blank - 4),
              hint=_("A line read from a file (or from a pipe) still ends with '\\n', and print() "
                     "adds one more: remove it before printing (line.rstrip('\\n'), strip()), or "
                     "print(line, end=''). A '\\n' at the end of the text given to print() does "
                     "the same."))
+
+
+# What a player check shows of a long output or a long generated file in the
+# terminal report (--details shows all): the lines that support its sentence.
+BRIEF_OUTPUT_LINES = 12
+BRIEF_FILE_LINES = 6
+# Each run that looks for why a program printed nothing (it printed nothing,
+# in time, with the nation): a few seconds, so that five fit in a check.
+PROBE_TIMEOUT = 3.0
+
+
+DIFF_LINES = 12
+
+
+def readable_diff(expected: str, actual: str) -> Optional[str]:
+    """`actual`, to be diffed with `expected`, when the difference has at
+    most DIFF_LINES changed lines; None when it has more (a whole file
+    printed, for instance), which the Got block shows better."""
+    changed = [d for d in difflib.unified_diff(expected.split("\n"), actual.split("\n"), lineterm="", n=0)
+               if d[:1] in "+-" and not d.startswith(("+++", "---"))]
+    return actual if len(changed) <= DIFF_LINES else None
+
+
+def _raw_index(stdout: str, n: int) -> int:
+    """The index, among all the lines of `stdout`, of its n-th non-blank line."""
+    filled = [i for i, ln in enumerate(stdout.split("\n")) if ln.strip()]
+    return filled[n] if n < len(filled) else len(stdout.rstrip("\n").split("\n"))
+
+
+def brief_run(r: RunResult, start: int = 0) -> Optional[str]:
+    """show_run(r) with stdout cut to BRIEF_OUTPUT_LINES lines from `start`,
+    when it is longer; None when it is short enough to be shown whole."""
+    out = r.stdout.rstrip("\n").split("\n")
+    if len(out) <= BRIEF_OUTPUT_LINES + 2:
+        return None
+    start = max(0, min(start, len(out) - BRIEF_OUTPUT_LINES))
+    kept = out[start:start + BRIEF_OUTPUT_LINES]
+    after = len(out) - start - len(kept)
+    cut = ([_("[... {n} lines before ...]").format(n=start)] if start else []) + kept + (
+        [_("[... {n} more lines: --details shows them]").format(n=after)] if after else [])
+    return show_run(replace(r, stdout="\n".join(cut)))
+
+
+def brief_setting(context: Optional[str], file_text: str, expected: Sequence[Player],
+                  r: RunResult) -> Optional[str]:
+    """The setting with a long generated file cut to the lines that matter:
+    the players expected and those the program printed. None when the
+    setting shows no such file."""
+    listing = file_text.rstrip("\n")
+    lines = listing.split("\n")
+    if not context or len(lines) <= BRIEF_FILE_LINES or listing not in context:
+        return None
+    everyone = parse_foot(file_text)
+    printed = {p.line for p in (named_player(ln, everyone) for ln in output_lines(r.stdout)) if p}
+    kept = [ln for ln in lines if ln in printed or ln in {p.line for p in expected}]
+    marker = _("[... {n} other lines of the file, of other players: --details shows them]").format(
+        n=len(lines) - len(kept))
+    return context.replace(listing, "\n".join(kept + [marker]), 1)
+
+
+def list_cause(sandbox: Sandbox, r: RunResult, file_text: str, nation: str) -> Optional[Cause]:
+    """Why a program's list of the players of `nation` is wrong in a way that
+    every player check of the script meets, told once: it spells lines out
+    one character per line, prints every player of the file, or prints no
+    player line (the blank-line check then fails with the same cause). None
+    otherwise."""
+    everyone = parse_foot(file_text)
+    expected = [p for p in everyone if p.nation == nation]
+    script = sandbox.script_name(r.script)
+    raw = r.stdout.split("\n")
+    spelled = spelled_out(raw, everyone)
+    if spelled:
+        first, last, text = spelled
+        return Cause(f"characters:{r.script}",
+                     _("{script} prints each character on a line of its own. Lines {first} to "
+                       "{last} of its output spell `{text}`.").format(
+                         script=script, first=first + 1, last=last + 1,
+                         text=text if len(text) <= 70 else text[:67] + "..."),
+                     _("That is print(c) in a loop over the characters of a line instead of "
+                       "print(line), or a list extended with a string (lst += line adds the "
+                       "line's characters one by one: use lst.append(line)), then printed item "
+                       "by item."))
+    named = [p for p in (named_player(ln, everyone) for ln in raw) if p]
+    if named == everyone and any(p.nation != nation for p in everyone):
+        return Cause(f"every_line:{r.script}",
+                     _("{script} prints every player of {file}, whatever their nation.").format(
+                         script=script, file=FOOT_FILE),
+                     _every_line_of_consumer(sandbox, nation, everyone) if r.script == CONSUMER else
+                     _("Print a line only when its nation (field {n}) equals the argument: the "
+                       "print() goes inside the if, indented under it.").format(
+                         n=active_lab().data.index("key") + 1))
+    if not expected or named:
+        return None
+    lines = output_lines(r.stdout)
+    if lines:
+        example = expected[0].line if r.script == PRODUCER else expected[0].expected_line(sandbox.today.year)
+        return Cause(f"no_player_line:{r.script}",
+                     _("{script} printed {n} line(s), none of which starts with the name of a player "
+                       "of {file}; the first is `{first}`.").format(
+                         script=script, n=len(lines), file=FOOT_FILE, first=lines[0].strip()),
+                     _("Print one line per player of the nation, starting with the player's name, "
+                       "as in `{example}`.").format(example=example))
+    if r.stderr.strip():
+        message = r.stderr.strip().split("\n")[-1]
+        return Cause(f"stderr:{r.script}:{message}",
+                     _("Nothing was printed on stdout, and this on stderr: {message}").format(
+                         message=message),
+                     stderr_hint(r, r.args))
+    if r.script == CONSUMER:
+        return _consumer_silence(sandbox, nation, expected)
+    return _probe_selection(sandbox, r.script, nation, expected, everyone)
+
+
+def _probe_selection(sandbox: Sandbox, script: str, nation: str, expected: Sequence[Player],
+                     everyone: Sequence[Player]) -> Cause:
+    """Why a script that reads the file printed nothing for a nation that
+    has players: it is run again with, in place of the nation, the nation
+    followed by '\\n' (a comparison with the last field that keeps the
+    end of line), then the value of each other field of a player's line (a
+    comparison with the wrong field): what makes it print names the cause."""
+    data = active_lab().data
+    key = data.index("key")
+    sample = expected[0]
+    values = sample.line.split(data.separator)
+    name = sandbox.script_name(script)
+    fields = _("field {n} ({field})")
+
+    def named_by(arg: str) -> list[Player]:
+        """The players it prints when given `arg`."""
+        out = sandbox.run(script, [arg], timeout=PROBE_TIMEOUT)
+        return [p for p in (named_player(ln, everyone) for ln in output_lines(out.stdout)) if p]
+
+    tried = []
+    if key == len(values) - 1:
+        tried.append(_("`{nation}` followed by a newline character").format(nation=nation))
+        got = named_by(nation + "\n")
+        if got and all(p.nation == nation for p in got):
+            return Cause(f"end_of_line:{script}",
+                         _("{script} compares the argument with the nation field while it still ends "
+                           "with '\\n'. Given `{nation}` it printed nothing; given `{nation}` followed "
+                           "by a newline character, it printed the players of {nation}.").format(script=name, nation=nation),
+                         _("A line read from a file ends with '\\n', so its last field is 'fr\\n', "
+                           "not 'fr': remove the end of line before splitting the line "
+                           "(line.rstrip('\\n'), or strip())."))
+    for i, value in enumerate(values):
+        if i == key or not value.strip():
+            continue
+        tried.append(f"`{value}`")
+        got = named_by(value)
+        if got and all(any(q.line.split(data.separator)[i] == value for q in everyone if q.name == p.name)
+                       for p in got):
+            return Cause(f"compares_field:{script}:{i + 1}",
+                         _("{script} compares the argument with {wrong} instead of {right}.").format(
+                             script=name, wrong=fields.format(n=i + 1, field=data.fields[i]),
+                             right=fields.format(n=key + 1, field=data.fields[key]))
+                         + " " + _("Given the nation `{nation}` it printed nothing, but given "
+                                   "`{value}` ({command}), the {field} of {player}, it printed the "
+                                   "players whose {field} is {value}.").format(
+                             nation=nation, value=value, field=data.fields[i], player=sample.name,
+                             command=shlex.join(["./" + name, value])),
+                         _("Take the nation from field {n} of each line ({layout}) and compare it with "
+                           "sys.argv[1], for example: {names} = line.rstrip('\\n').split('{sep}')").format(
+                             n=key + 1, layout=data.separator.join(data.fields),
+                             names=", ".join(data.fields), sep=data.separator))
+    return Cause(f"selects_nothing:{script}",
+                 _("{script} printed nothing, although {file} has {n} player(s) of nation "
+                   "'{nation}'. It printed no player either when given, in place of the nation, {tried} "
+                   "(the other fields of {player}'s line).").format(
+                     script=name, file=FOOT_FILE, n=len(expected), nation=nation,
+                     tried=", ".join(tried), player=sample.name),
+                 _("It selects no line at all: check that it reads {file} line by line, splits "
+                   "each line on '{sep}' and compares field {n} (the nation) with sys.argv[1].").format(
+                     file=FOOT_FILE, sep=data.separator, n=key + 1))
+
+
+def _producer_alone(sandbox: Sandbox, nation: str) -> tuple[str, Optional[list[str]]]:
+    """The command that runs the producer in the sandbox (the student's or
+    the grader's) alone, and the lines it prints (None: it cannot run)."""
+    try:
+        sent = output_lines(sandbox.run(PRODUCER, [nation], timeout=PROBE_TIMEOUT).stdout)
+        producer = sandbox.script_name(PRODUCER)
+    except (MissingScript, UnreadableScript):
+        sent, producer = None, PRODUCER
+    return shlex.join(["./" + producer, nation]), sent
+
+
+def _every_line_of_consumer(sandbox: Sandbox, nation: str, everyone: Sequence[Player]) -> str:
+    """Why the consumer printed every player: what the producer sends it."""
+    command, sent = _producer_alone(sandbox, nation)
+    if sent == [p.line for p in everyone]:
+        return _("`{command}`, run alone, prints every line of the file too: the producer's checks "
+                 "say why.").format(command=command)
+    return _("The consumer must print what the producer sends, and only that: `{command}`, run "
+             "alone, does not print every line of the file, so the consumer prints players it was "
+             "not sent (does it read {file} itself?).").format(command=command, file=FOOT_FILE)
+
+
+def _consumer_silence(sandbox: Sandbox, nation: str, expected: Sequence[Player]) -> Cause:
+    """Why the consumer printed nothing: what the producer in the sandbox
+    (the student's or the grader's) prints when run alone."""
+    consumer = sandbox.script_name(CONSUMER)
+    command, sent = _producer_alone(sandbox, nation)
+    if sent == [p.line for p in expected]:
+        return Cause(f"nothing_printed:{CONSUMER}:producer_right",
+                     _("{consumer} printed nothing, although `{command}`, run alone, prints the {n} "
+                       "line(s) of nation '{nation}'.").format(
+                         consumer=consumer, command=command, n=len(expected), nation=nation),
+                     _("Read what the producer writes: start it with stdout=subprocess.PIPE, then "
+                       "for each line of its output (for line in proc.stdout) print the name, the "
+                       "club and the age on the consumer's own stdout."))
+    if not sent:
+        return Cause(f"nothing_printed:{CONSUMER}:producer_silent",
+                     _("{consumer} printed nothing, and `{command}`, run alone, prints nothing "
+                       "either: the consumer had no line to print.").format(
+                         consumer=consumer, command=command),
+                     _("The producer's checks say why it prints nothing: fix it first."))
+    return Cause(f"nothing_printed:{CONSUMER}:producer_wrong",
+                 _("{consumer} printed nothing; `{command}`, run alone, prints {n} line(s) that are "
+                   "not the file's lines of nation '{nation}' (the first: `{first}`).").format(
+                     consumer=consumer, command=command, n=len(sent), nation=nation, first=sent[0]),
+                 _("The producer's checks say what is wrong with its lines: fix it first."))
 
 
 def with_foot_file(sandbox: Sandbox, text: str, today: datetime) -> None:

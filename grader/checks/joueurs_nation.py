@@ -13,7 +13,7 @@ import pytest
 from grader import draws
 from grader.checks import common
 from grader.feedback import fail
-from grader.foot import FOOT_FILE, first_mismatch, output_lines, parse_foot
+from grader.foot import FOOT_FILE, around_the_list, first_mismatch, output_lines, parse_foot
 from grader.i18n import N_, _
 from grader.lab import active_lab
 from grader.runner import check
@@ -55,8 +55,8 @@ def test_subproc_transcript(sandbox, foot_text):
 
 
 @check(EX, "subproc_blank_lines", N_("Producer: no blank line between the lines it prints (./joueurs_nation_subproc.py fr)"))
-def test_subproc_blank_lines(sandbox):
-    common.check_blank_lines(sandbox, SUBPROC, [EXAMPLE])
+def test_subproc_blank_lines(sandbox, foot_text):
+    common.check_blank_lines(sandbox, SUBPROC, [EXAMPLE], foot_text)
 
 
 @check(EX, "subproc_usage_error", N_("Producer without argument: a message on stderr, nothing on stdout, non-zero status"))
@@ -147,6 +147,8 @@ def test_parent_delegates(sandbox):
     calls = [json.loads(ln) for ln in log.read_text().splitlines()] if log.exists() else []
     if not calls:
         common.fail_if_cause(r, context)  # not written yet, waiting for the keyboard...
+        common.fail_if_traceback(r, _("Read the traceback from its last line up: it names the "
+                                      "error and the line of your program."), context=context)
         fail(_("Your consumer never ran joueurs_nation_subproc.py."), command=r.command,
              context=context, actual=common.show_run(r),
              hint=_("The consumer must start the producer with subprocess (Popen or run), for "
@@ -168,7 +170,17 @@ def test_parent_delegates(sandbox):
                  "must print what it reads from the producer, not read the file itself.")
     else:
         hint = _("Print one line per line sent by the producer: name, club and age.")
+    extra = around_the_list(lines, players, players, year)
+    if extra:
+        cause = common.around_cause(PARENT, sandbox.script_name(PARENT), extra)
+        fail(cause.summary, command=r.command, context=context,
+             expected="\n".join(p.expected_line(year) for p in players),
+             actual=common.show_run(r), hint=cause.hint, cause=cause)
     if first_mismatch(lines, players, year) is not None:
+        # a crash explains the missing players: the report tells it once,
+        # with every check it cost
+        common.fail_if_traceback(r, _("Read the traceback from its last line up: it names the "
+                                      "error and the line of your program."), context=context)
         fail(_("Your consumer does not print the players that the producer sent."),
              command=r.command, context=context,
              expected="\n".join(p.expected_line(year) for p in players),
@@ -187,9 +199,9 @@ def test_parent_generated_files(consumer):
 
 
 @check(EX, "parent_blank_lines", N_("Consumer: no blank line between the players (./joueurs_nation_parent.py fr)"))
-def test_parent_blank_lines(consumer):
+def test_parent_blank_lines(consumer, foot_text):
     sandbox, note = consumer
-    common.check_blank_lines(sandbox, PARENT, [EXAMPLE], context=note)
+    common.check_blank_lines(sandbox, PARENT, [EXAMPLE], foot_text, context=note)
 
 
 @check(EX, "extra_args", N_("Extra arguments are ignored by both scripts"))

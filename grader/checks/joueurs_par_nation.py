@@ -51,8 +51,8 @@ def test_extra_args(sandbox, foot_text):
 
 
 @check(EX, "blank_lines", N_("No blank line between the players (./joueurs_par_nation.py br)"))
-def test_blank_lines(sandbox):
-    common.check_blank_lines(sandbox, SCRIPT, [EXAMPLE])
+def test_blank_lines(sandbox, foot_text):
+    common.check_blank_lines(sandbox, SCRIPT, [EXAMPLE], foot_text)
 
 
 @check(EX, "generated_files", N_("Generated files and another 'today': right players, ages and order; none for an absent nation"), timeout=120)
