@@ -97,16 +97,18 @@ def feedback_text(fb: Feedback, brief: bool = False, lines: int = CHECK_LINES - 
 
 
 def fit_blocks(blocks: list[tuple[str, list[str]]], room: int) -> list[tuple[str, list[str]]]:
-    """Cut the longest blocks until their lines fit in `room`: each cut
+    """Cut the longest blocks until their lines fit in `room`: every block
+    longer than a common level is cut to it (so that no block, the output
+    least of all, shrinks to nothing while another stays whole); each cut
     block keeps its first lines and its last ones (where a program's output
     stops), with one line saying how many are left out."""
     sizes = [len(lines) for _t, lines in blocks]
     floor = 3  # a cut block keeps at least its first line, the marker and its last line
-    while sum(sizes) > room:
-        i = max(range(len(sizes)), key=lambda k: sizes[k])
-        if sizes[i] <= floor:
-            break
-        sizes[i] = max(floor, sizes[i] - (sum(sizes) - room))
+    if sum(sizes) > room:
+        level = max(sizes)
+        while level > floor and sum(min(size, level) for size in sizes) > room:
+            level -= 1
+        sizes = [min(size, level) for size in sizes]
     fitted = []
     for (title, lines), size in zip(blocks, sizes):
         if size < len(lines):

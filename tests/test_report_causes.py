@@ -117,3 +117,28 @@ def test_a_cause_behind_one_check_is_told_with_that_check(english):
     report = json_report(results, 1.0)
     assert [t["cause"] for t in report["tests"]] == [None, crash.key, crash.key, alone.key]
     assert [c["key"] for c in report["causes"]] == [crash.key]
+
+
+def test_a_long_failure_fits_its_block_and_keeps_where_the_output_stops(english):
+    """The terminal view of a check (brief) fits in 29 lines under its
+    title, cutting the long blocks alike and keeping their last lines; a
+    check's own brief view is shown in place of the full one; --details
+    (brief=False) shows everything."""
+    from grader.feedback import Feedback
+    from grader.report import CHECK_LINES, feedback_text
+    timeline = "\n".join(f"t={i} step {i}" for i in range(60))
+    output = "\n".join(f"line {i}" for i in range(100)) + "\nTraceback: the end"
+    fb = Feedback("It went wrong.", command="./x.py", context=timeline, expected="one\ntwo",
+                  actual=output, hint="Look.")
+    brief = feedback_text(fb, brief=True).split("\n")
+    assert len(brief) <= CHECK_LINES - 1, len(brief)
+    assert brief[0] == "It went wrong." and brief[-1] == "Hint: Look."
+    assert "    | Traceback: the end" in brief and "    | t=59 step 59" in brief
+    assert "    | one" in brief and "    | two" in brief  # a short block is left whole
+    cut = [ln for ln in brief if "lines left out: --details shows them" in ln]
+    assert len(cut) == 2  # the timeline and the output, both cut, neither emptied
+    assert sum(int(ln.split("[... ")[1].split()[0]) for ln in cut) + len(brief) > 160
+    assert len(feedback_text(fb).split("\n")) > 160  # the full view
+    fb.brief_actual = "line 99\nTraceback: the end"
+    brief = feedback_text(fb, brief=True)
+    assert "line 98" not in brief and "    | line 99\n    | Traceback: the end" in brief
