@@ -321,6 +321,7 @@ class Crash:
     code: str = ""  # the line's source, as the traceback shows it
     inside: str = ""
     compile: bool = False  # a syntax error: Python stopped before running anything
+    more: bool = False  # other tracebacks, of other errors, came after it
 
     @property
     def kind(self) -> str:
@@ -401,7 +402,8 @@ def crash_facts(text: str) -> Optional[Crash]:
     own = [f for f in frames if _own(f[0])]
     file, line, code = own[-1] if own else frames[-1]
     inside = frames[-1][0] if own and frames[-1] is not own[-1] else ""
-    return Crash(error, _without_dot(file), line, code[:100], _without_dot(inside))
+    more = any(e.split(":")[0] != error.split(":")[0] for _f, e, _c in segments[first + 1:])
+    return Crash(error, _without_dot(file), line, code[:100], _without_dot(inside), more=more)
 
 
 def traceback_facts(text: str) -> Optional[tuple[str, str, str]]:
@@ -476,6 +478,11 @@ def crash_hint(c: Crash, default: Optional[str] = None) -> str:
     explained = crash_explanation(c)
     if explained:
         return explained[1]
+    if c.more:
+        return _("Several tracebacks were printed: the first one, at line {line} of {file}, is "
+                 "the cause; the others may be its consequences (a child that writes to the "
+                 "pipe of a parent that crashed gets BrokenPipeError). Read the first one from its "
+                 "last line up.").format(line=c.line, file=c.file)
     if c.inside:
         return _("The traceback ends inside Python's own code ({inside}), which raised the error: "
                  "the last line of it that names your file, line {line} of {file}, is the call that "
