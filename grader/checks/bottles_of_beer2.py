@@ -160,8 +160,7 @@ def check_verses(song: Song, count: int, setup: str, split: bool) -> None:
             if crash is not None:
                 summary = (_("The output stopped {where}: the program crashed with a Python "
                              "traceback").format(where=where) + common.python_error(song.text) + ".")
-                hint = common.crash_hint(crash, _("Read the traceback from its last line up: it "
-                                                  "names the error and the line."))
+                hint = common.crash_hint(crash)
             elif live.is_alive():
                 doing = common.doing_text(song.doing)
                 summary = (_("Verse {n} did not come within the check's {seconds:.0f} s: the program "

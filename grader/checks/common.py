@@ -472,9 +472,10 @@ def crash_summary(c: Crash, process: Optional[str] = None) -> str:
 
 
 def crash_hint(c: Crash, default: Optional[str] = None) -> str:
-    """The fix of a crash the grader knows; else `default`, or how to read
-    a traceback (from its last line up to the last line of the student's own
-    file, which a crash inside Python's code hides)."""
+    """What to do about a crash: the fix of one the grader knows; which
+    traceback to read when there are several; else `default` (the check's
+    own advice), or how to read a traceback whose last lines are inside
+    Python's code, or how to read one."""
     explained = crash_explanation(c)
     if explained:
         return explained[1]
@@ -483,13 +484,15 @@ def crash_hint(c: Crash, default: Optional[str] = None) -> str:
                  "the cause; the others may be its consequences (a child that writes to the "
                  "pipe of a parent that crashed gets BrokenPipeError). Read the first one from its "
                  "last line up.").format(line=c.line, file=c.file)
+    if default:
+        return default
     if c.inside:
         return _("The traceback ends inside Python's own code ({inside}), which raised the error: "
                  "the last line of it that names your file, line {line} of {file}, is the call that "
                  "went wrong. Read the error's message (the last line) with that call in "
                  "mind.").format(inside=c.inside, line=c.line, file=c.file)
-    return default or _("Read the traceback from its last line up: it names the error and the "
-                        "line of your program.")
+    return _("Read the traceback from its last line up: it names the error and the line of your "
+             "program.")
 
 
 def crash_cause(script: str, text: str, process: Optional[str] = None) -> Optional[Cause]:

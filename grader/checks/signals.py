@@ -79,8 +79,7 @@ class SignalSession:
         crash = self.crashed()
         if crash:
             self.fail(_("The program crashed with a Python traceback") + crash + ".",
-                      hint=crash_hint(crash_facts(self.live.transcript), hint or _(
-                          "Read the traceback from its last line up: it names the error and the line.")))
+                      hint=crash_hint(crash_facts(self.live.transcript), hint))
 
     def fail(self, summary: str, hint: str, expected: Optional[str] = None,
              cause: Optional[Cause] = None) -> None:
