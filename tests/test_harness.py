@@ -80,7 +80,7 @@ def test_pipes_keep_what_a_stopped_program_printed_and_say_what_it_was_doing(sub
                 time.sleep(0.2)
             time.sleep(60)
         """), 0o755)
-        r = sb.run("p.py", timeout=1.5)
+        r = sb.run("p.py", timeout=2)
         assert r.timed_out and r.stdout == "Neymar\nAlisson\nFirmino\n"
         assert [(name, act) for _pid, name, act in r.stopped_while] == [("p.py", "sleeping")]
         sb.write("loop.py", program("""
@@ -88,7 +88,7 @@ def test_pipes_keep_what_a_stopped_program_printed_and_say_what_it_was_doing(sub
             while True:
                 pass
         """), 0o755)
-        r = sb.run("loop.py", timeout=1)
+        r = sb.run("loop.py", timeout=2)
         assert r.stdout == "looping\n"
         assert [act for _pid, _name, act in r.stopped_while] == ["running"]
         # a consumer that waits for its producer: both are named
@@ -96,9 +96,9 @@ def test_pipes_keep_what_a_stopped_program_printed_and_say_what_it_was_doing(sub
             import subprocess
             subprocess.run(["./p.py"], stdout=subprocess.PIPE)
         """), 0o755)
-        r = sb.run("c.py", timeout=1)
+        r = sb.run("c.py", timeout=2)
         assert [(name, act) for _pid, name, act in r.stopped_while] == [("c.py", "reading"), ("p.py", "sleeping")]
-        r = sb.run("p.py", terminal=True, timeout=1)
+        r = sb.run("p.py", terminal=True, timeout=2)
         assert [act for _pid, _name, act in r.stopped_while] == ["sleeping"]
         sb.write("quick.py", program("print('done')"), 0o755)
         assert sb.run("quick.py").stopped_while == ()  # it ended: nothing to say
