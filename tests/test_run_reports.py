@@ -71,8 +71,9 @@ def test_a_producer_started_without_dot_slash_is_told_at_the_consumers_popen(gra
     assert {tests[k]["cause"] for k in failed(tests)} == {key}  # parent_delegates too: told once
     assert check_line(text, "The statement's example").endswith(
         "-> [1] joueurs_nation_parent.py crashes (FileNotFoundError, line 18)")
-    assert "usr/lib" not in text.split("Got:")[0]  # neither the library nor a path cut short
-    assert "/usr/lib/python3.11/subprocess.py" in text or "/usr/lib/python3" in text  # the traceback itself
+    # neither Python's library nor a path cut short, above the traceback itself
+    assert "subprocess.py" not in text.split("Got:")[0]
+    assert re.search(r'File "/[^"]*/subprocess\.py", line \d+', text.split("Got:")[1])
     assert "at line 18: `p = subprocess.Popen(['joueurs_nation_subproc.py', nation]" in text
     assert "names no folder, so Python looked for it in the folders of PATH" in text
     assert "the current folder is not one of them" in text
