@@ -53,7 +53,8 @@ def test_stdout_and_stderr_are_told_apart(submission):
 
 def test_terminal_shows_unflushed_print_of_a_killed_program(submission):
     # In a terminal, print() is line-buffered: a program stopped by its time
-    # limit has still shown what it printed (through pipes it would be lost).
+    # limit has still shown what it printed (through the grader's pipes too:
+    # see the test below).
     with Sandbox(submission) as sb:
         sb.write("p.py", program("""
             import time
@@ -64,6 +65,64 @@ def test_terminal_shows_unflushed_print_of_a_killed_program(submission):
         r = sb.run("p.py", terminal=True, timeout=1)
     assert r.timed_out
     assert "before the loop" in r.stdout
+
+
+def test_pipes_keep_what_a_stopped_program_printed_and_say_what_it_was_doing(submission):
+    # Through a pipe Python buffers stdout by blocks: a program stopped at its
+    # time limit would lose what it printed. The grader's own pipes are
+    # line-buffered (inject/sitecustomize.py), as a terminal is; and the run
+    # says what the program was doing when it was stopped.
+    with Sandbox(submission) as sb:
+        sb.write("p.py", program("""
+            import time
+            for name in ("Neymar", "Alisson", "Firmino"):
+                print(name)
+                time.sleep(0.2)
+            time.sleep(60)
+        """), 0o755)
+        r = sb.run("p.py", timeout=2)
+        assert r.timed_out and r.stdout == "Neymar\nAlisson\nFirmino\n"
+        assert [(name, act) for _pid, name, act in r.stopped_while] == [("p.py", "sleeping")]
+        sb.write("loop.py", program("""
+            print("looping")
+            while True:
+                pass
+        """), 0o755)
+        r = sb.run("loop.py", timeout=2)
+        assert r.stdout == "looping\n"
+        assert [act for _pid, _name, act in r.stopped_while] == ["running"]
+        # a consumer that waits for its producer: both are named
+        sb.write("c.py", program("""
+            import subprocess
+            subprocess.run(["./p.py"], stdout=subprocess.PIPE)
+        """), 0o755)
+        r = sb.run("c.py", timeout=2)
+        assert [(name, act) for _pid, name, act in r.stopped_while] == [("c.py", "reading"), ("p.py", "sleeping")]
+        r = sb.run("p.py", terminal=True, timeout=2)
+        assert [act for _pid, _name, act in r.stopped_while] == ["sleeping"]
+        sb.write("quick.py", program("print('done')"), 0o755)
+        assert sb.run("quick.py").stopped_while == ()  # it ended: nothing to say
+
+
+def test_only_the_graders_own_pipes_are_line_buffered(submission):
+    # The pipes a program makes itself (a consumer's to its producer) keep
+    # Python's usual buffering, as outside the grader: a consumer is judged on
+    # the chunks a real producer sends. A program whose stdout is the grader's
+    # pipe (started without capture) writes line by line, as in a terminal.
+    with Sandbox(submission) as sb:
+        sb.write("show.py", program("""
+            import sys
+            print(sys.stdout.line_buffering, sys.stderr.line_buffering)
+        """), 0o755)
+        sb.write("p.py", program("""
+            import subprocess, sys
+            print("own:", sys.stdout.line_buffering, flush=True)
+            out = subprocess.run(["./show.py"], stdout=subprocess.PIPE, text=True).stdout
+            print("captured:", out.strip(), flush=True)
+            subprocess.run(["./show.py"])
+        """), 0o755)
+        r = sb.run("p.py")
+    assert r.stdout.split("\n")[:3] == ["own: True", "captured: False True", "True True"], r
 
 
 def test_time_limit_stops_a_program_and_its_children(submission):

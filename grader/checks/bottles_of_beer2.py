@@ -1,12 +1,13 @@
 """II.2 bottles_of_beer2.py: the parent reads the child's verses line by line."""
 import re
 import time
+from dataclasses import dataclass
 
 import pytest
 
 from grader.checks import common
 from grader.feedback import fail
-from grader.harness import Sandbox, pipes_of
+from grader.harness import LiveProcess, Sandbox, family_activity, pipes_of
 from grader.i18n import N_, _
 from grader.runner import check
 
@@ -64,43 +65,131 @@ def show_verse(n: int, lines: list[str]) -> str:
     return "\n".join([f"verse {n}", *lines])
 
 
-def read_verses(sandbox: Sandbox, count: int, timeout: float):
+@dataclass
+class Song:
+    """A run of the program in a terminal, read until a verse header or the
+    time limit, and how it was when the grader stopped reading."""
+    live: LiveProcess
+    text: str  # what the terminal showed
+    wanted: int  # the verse whose header ends the reading
+    reached: bool  # that header came
+    limit: float  # seconds the grader allowed (real)
+    doing: list  # at the limit, with the program still running: procfs.family_activity
+
+    def song_and_crash(self) -> tuple[str, str]:
+        """The output before the first traceback, and the rest."""
+        at = self.text.find(common.TRACEBACK)
+        return (self.text, "") if at < 0 else (self.text[:at], self.text[at:])
+
+    def where_it_stopped(self) -> str:
+        """"after verse 66", "in the middle of verse 100 (after 1 of its 4
+        lines)", "before the first verse"."""
+        verses = parse_verses(self.song_and_crash()[0])
+        if not verses:
+            return _("before the first verse")
+        number, lines = verses[-1]
+        if len(lines) >= 4:
+            return _("after verse {n}").format(n=number)
+        if not lines:
+            return _("right after the header of verse {n}").format(n=number)
+        return _("in the middle of verse {n} (after {k} of its 4 lines)").format(n=number, k=len(lines))
+
+    def ending(self) -> str:
+        """How the program was at the end of the reading, as the report says it."""
+        state, value = self.live.end_state()
+        if state == "running":
+            doing = common.doing_text(self.doing)
+            return (_("the program was still running when the grader stopped it at the check's "
+                      "limit of {seconds:.0f} s").format(seconds=self.limit)
+                    + ("; " + _("at that moment {doing}").format(doing=doing) if doing else ""))
+        crashed = common.crash_facts(self.text) is not None
+        if state == "exit" and crashed:
+            return _("the program crashed with a Python traceback (exit status {status})").format(
+                status=value)
+        if crashed:
+            return _("the program crashed with a Python traceback")
+        if state == "exit":
+            return _("the program ended with exit status {status}").format(status=value)
+        if state == "signal":
+            return _("the program was killed by signal {signal}").format(signal=common.signal_name(value))
+        return _("the program ended")
+
+    def setting(self, setup: str) -> str:
+        """`setup`, then what happened: where the output stopped and how the
+        program ended, never what the grader planned."""
+        if self.reached:
+            what = _("the program ran in a terminal until verse {n} started; the grader then "
+                     "stopped it").format(n=self.wanted)
+        else:
+            what = _("the program ran in a terminal; its output stopped {where}, and "
+                     "{ending}").format(where=self.where_it_stopped(), ending=self.ending())
+        return "\n".join(filter(None, [setup, what]))
+
+
+def read_verses(sandbox: Sandbox, count: int, timeout: float) -> Song:
     """Run the program in a terminal until a `count + 1`-th verse header
-    starts (whatever its number); returns the live program and its output."""
+    starts (whatever its number), it ends, or `timeout` (stretched)."""
     live = sandbox.spawn(SCRIPT)
-    deadline = time.monotonic() + sandbox.stretch(timeout)
+    limit = sandbox.stretch(timeout)
+    deadline = time.monotonic() + limit
     seen = 0
     while seen <= count and time.monotonic() < deadline:
         if live.expect(r"(?i)verse\s+\d+", timeout=deadline - time.monotonic()) is None:
             break
         seen += 1
-    return live, live.transcript
+    reached = seen > count
+    if not reached:
+        live.drain()  # to its end, if it ended: the last lines, a traceback
+    doing = family_activity(live.pid) if not reached and live.is_alive() else []
+    return Song(live, live.transcript, count + 1, reached, limit, doing)
 
 
-def check_verses(live, text: str, count: int, context: str, split: bool) -> None:
+def check_verses(song: Song, count: int, setup: str, split: bool) -> None:
+    """Verses 1 to `count` are right. `setup`: what the grader did to the
+    program, if anything, for the setting."""
+    live = song.live
+    context = song.setting(setup)
+    text, _crash = song.song_and_crash()
     verses = parse_verses(text)
     for i in range(count):
         n = i + 1
-        want = expected_verse(n)
-        if i >= len(verses):
-            live.drain()
-            text = live.transcript
-            crash = common.traceback_location(text)
-            if crash:
-                summary = _("The program crashed with a Python traceback") + crash + "."
-                hint = _("Read the traceback from its last line up: it names the error and the line.")
+        cut = (not song.reached and i == len(verses) - 1 and len(verses[i][1]) < 4)
+        if i >= len(verses) or cut:
+            where = song.where_it_stopped()
+            crash = common.crash_facts(song.text)
+            if crash is not None:
+                summary = (_("The output stopped {where}: the program crashed with a Python "
+                             "traceback").format(where=where) + common.python_error(song.text) + ".")
+                hint = common.crash_hint(crash)
             elif live.is_alive():
-                summary = _("Verse {n} did not come: the program runs but prints no more verses.").format(n=n)
-                hint = _("The parent must print each line as soon as it arrives. readlines() or read() "
-                         "wait for the end of the pipe, which never comes: the child sings forever.")
+                doing = common.doing_text(song.doing)
+                summary = (_("Verse {n} did not come within the check's {seconds:.0f} s: the program "
+                             "was still running, its output stopped {where}.").format(
+                                 n=n, seconds=song.limit, where=where))
+                hint = _("The parent must print each line as soon as it arrives. readlines() "
+                         "or read() wait for the end of the pipe, which never comes: the child "
+                         "sings forever.")
+                if song.doing and song.doing[0][2] == "sleeping":
+                    hint = _("When the grader stopped it, {doing}. The statement's parent sleeps "
+                             "0.3 s per verse, which the grader runs {scale} times faster: a longer "
+                             "pause, or a pause after each line, makes the song too slow.").format(
+                                 doing=doing, scale=TIME_SCALE) + " " + hint
             else:
-                summary = _("The program stopped after verse {last}.").format(last=len(verses))
-                hint = _("The song goes on forever: verse 100 restocks, verse 101 starts again at "
-                         "99. Does the parent's loop, or the child's, stop?")
+                state, value = live.end_state()
+                if state == "signal":
+                    summary = _("The output stopped {where}: the program was killed by signal "
+                                "{signal}.").format(where=where, signal=common.signal_name(value))
+                    hint = _("A signal that nothing catches ends a program (signal.alarm() sends "
+                             "SIGALRM, for example): the song goes on until someone stops it.")
+                else:
+                    summary = _("The output stopped {where}, and the program ended.").format(where=where)
+                    hint = _("The song goes on forever: verse 100 restocks, verse 101 starts again at "
+                             "99. Does the parent's loop, or the child's, stop?")
             fail(summary, command=live.command, context=context,
-                 actual=common.tail(text) or _("(nothing)"), hint=hint,
+                 actual=common.tail(song.text) or _("(nothing)"), hint=hint,
                  cause=common.cause_of_live(live))
         number, lines = verses[i]
+        want = expected_verse(n)
         if number != n or lines != want:
             if split and (number != n or len(lines) != 4 or any(HEADER.search(ln) for ln in lines)
                           or lines != want):
@@ -128,25 +217,25 @@ def test_launch(bottles):
     name = sb.script_name(SCRIPT)
     problems = sb.submission.launch_problems(name)
     common.check_launch_problems(name, problems)
-    live, text = read_verses(sb, 1, timeout=5)
-    if not parse_verses(text):
-        fail(_("`./{script}` prints no verse.").format(script=name), command=live.command,
-             actual=common.tail(text) or _("(nothing)"), cause=common.cause_of_live(live))
+    song = read_verses(sb, 1, timeout=5)
+    if not parse_verses(song.text):
+        fail(_("`./{script}` prints no verse.").format(script=name), command=song.live.command,
+             context=song.setting(""), actual=common.tail(song.text) or _("(nothing)"),
+             cause=common.cause_of_live(song.live))
 
 
 @check(EX, "verses", N_("Verses 1 to 101 are right (verse 100 restocks, 101 starts again at 99)"), timeout=90)
 def test_verses(bottles):
     sb = bottles()
-    live, text = read_verses(sb, 101, timeout=10)
-    check_verses(live, text, 101, _("the program ran in a terminal until verse 102 started"), split=False)
+    check_verses(read_verses(sb, 101, timeout=10), 101, "", split=False)
 
 
 @check(EX, "line_by_line", N_("The parent reads the pipe line by line: verses stay right when the child's writes arrive in pieces"), timeout=90)
 def test_line_by_line(bottles):
     sb = bottles(pipe_split=PIPE_SPLIT)
-    live, text = read_verses(sb, 6, timeout=10)
-    check_verses(live, text, 6, _("each os.write() of the child reached the pipe in pieces of "
-                                   "{size} bytes").format(size=PIPE_SPLIT[0]), split=True)
+    check_verses(read_verses(sb, 6, timeout=10), 6,
+                 _("each os.write() of the child reached the pipe in pieces of {size} bytes").format(
+                     size=PIPE_SPLIT[0]), split=True)
 
 
 @check(EX, "fork_and_pipe", N_("Two processes (fork) talk through a pipe"))

@@ -6,10 +6,11 @@ from __future__ import annotations
 import difflib
 import re
 import shlex
+import signal
 import time
 import unicodedata
 from datetime import datetime
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Callable, Optional, Sequence
 
 from hypothesis import example, given, seed
@@ -20,7 +21,7 @@ from grader.foot import (FOOT_FILE, Player, around_the_list, diagnose, first_mis
                          output_lines, parse_foot, spelled_out)
 from grader.harness import (DEFAULT_OUTPUT_CAP, LiveProcess, MissingScript, RunResult, Sandbox,
                             UnreadableScript, waits_for_keyboard)
-from grader.i18n import _
+from grader.i18n import N_, _
 from grader.lab import active_lab
 from grader.paths import FAKES_DIR
 from grader.strategies import EXPLICIT_CASES, PROPERTY_SETTINGS, FootCase, foot_cases
@@ -43,16 +44,79 @@ def show_run(r: RunResult) -> str:
     else:
         parts = [_("stdout:") + "\n" + block(r.stdout), _("stderr:") + "\n" + block(r.stderr)]
     if r.timed_out:
-        parts.append(_("the program did not finish within {seconds:.0f} s and was stopped").format(
-            seconds=r.duration))
+        stopped = _("the program did not finish within {seconds:.0f} s and was stopped").format(
+            seconds=r.duration)
+        doing = doing_text(r.stopped_while)
+        parts.append(stopped + ("; " + _("at that moment {doing}").format(doing=doing) if doing else ""))
     elif r.truncated:
         parts.append(_("the program printed too much (over {kib} KiB) and was stopped").format(
             kib=DEFAULT_OUTPUT_CAP // 1024))
     elif r.status is not None:
         parts.append(_("exit status: {status}").format(status=r.status))
     else:
-        parts.append(_("killed by signal {signal}").format(signal=r.signal))
+        parts.append(_("killed by signal {signal}").format(signal=signal_name(r.signal)))
     return "\n".join(parts)
+
+
+def signal_name(number: Optional[int]) -> str:
+    """`9 (SIGKILL)`: the number, and its name when it has one."""
+    try:
+        return f"{number} ({signal.Signals(number).name})"
+    except (TypeError, ValueError):
+        return str(number)
+
+
+# What a process was doing when the grader stopped it (procfs.activity), as
+# the report says it: "it was sleeping (time.sleep)".
+_DOING = {
+    "sleeping": N_("sleeping (time.sleep)"),
+    "running": N_("running code (neither sleeping nor waiting)"),
+    "keyboard": N_("waiting for the keyboard (input())"),
+    "reading": N_("waiting to read (from a pipe, a socket or a file)"),
+    "accepting": N_("waiting for a connection (accept())"),
+    "waiting_child": N_("waiting for a child process to end"),
+    "waiting_signal": N_("waiting for a signal (signal.pause())"),
+    "waiting_thread": N_("waiting for one of its threads"),
+}
+
+
+def doing_text(states: Sequence[tuple[int, str, str]]) -> str:
+    """"it was sleeping (time.sleep)", and what its children were doing,
+    from RunResult.stopped_while; "" when the kernel did not say."""
+    if not states or states[0][2] not in _DOING:
+        return ""
+    text = _("it was {doing}").format(doing=_(_DOING[states[0][2]]))
+    others = [_("its child {program} was {doing}").format(program=name, doing=_(_DOING[act]))
+              for _pid, name, act in states[1:3] if act in _DOING]
+    return ", ".join([text, *others])
+
+
+def stuck_cause(r: RunResult) -> Optional[Cause]:
+    """What the grader saw a program do when it stopped it at its time limit,
+    as a cause: sleeping (the program, or a program it started), or running
+    code (a loop); None when it saw neither."""
+    states = r.stopped_while
+    sleeper = next((name for _pid, name, act in states if act == "sleeping"), None)
+    if sleeper:
+        return Cause(f"sleeping:{sleeper}",
+                     _("{program} was still sleeping (time.sleep) at the time limit.").format(
+                         program=sleeper) + " " +
+                     _("The check allows {seconds:.0f} s: the program had not finished by then and "
+                       "was stopped; what it printed before is shown.").format(seconds=r.duration),
+                     _("The statement asks for no pause here: remove the time.sleep() call(s). "
+                       "A pause after each line makes a long list take longer than the check "
+                       "allows."))
+    if states and states[0][2] == "running":
+        return Cause(f"loop:{r.script}",
+                     _("{program} was still busy running code at the time limit.").format(
+                         program=r.script or states[0][1]) + " " +
+                     _("The check allows {seconds:.0f} s: it was stopped then, neither sleeping "
+                       "nor waiting for input, which is what a loop that never ends does.").format(
+                         seconds=r.duration),
+                     _("Look for a loop that never ends: a `while` whose condition stays true, or "
+                       "a readline() loop that does not stop at the end of the file (readline() "
+                       "returns '' there)."))
+    return None
 
 
 def tail(text: str, lines: int = 30) -> str:
@@ -65,32 +129,34 @@ def tail(text: str, lines: int = 30) -> str:
 
 def fail_if_stuck(r: RunResult) -> None:
     if r.timed_out:
+        cause = stuck_cause(r)
         fail(_("The program did not finish within {seconds:.0f} seconds.").format(seconds=r.duration),
-             command=r.command, actual=show_run(r),
-             hint=_("Look for a loop that never ends, or a read from the keyboard (input()) "
-                    "that the statement does not ask for."))
+             command=r.command, actual=show_run(r), cause=cause,
+             hint=cause.hint if cause else _(
+                 "Look for a loop that never ends, a pause (time.sleep) or a read from the keyboard "
+                 "(input()) that the statement does not ask for."))
     if r.truncated:
         fail(_("The program printed without end and was stopped."), command=r.command,
              actual=show_run(r), hint=_("Look for a loop that never ends around a print()."))
 
 
-_COMPILE_ERROR = re.compile(r'File "([^"]+)", line (\d+)\n(?:.*\n)*?(SyntaxError|IndentationError|TabError): (.*)')
-
-
 def fail_if_traceback(r: RunResult, hint: str, context: Optional[str] = None) -> None:
-    m = _COMPILE_ERROR.search(r.output)
-    if m and TRACEBACK not in r.output[:m.start()]:
+    """Fail when the run shows Python stopping on an error (a traceback, or a
+    syntax error before anything ran). `hint`: what to say of an error the
+    grader cannot explain better (see crash_hint)."""
+    crash = crash_facts(r.output)
+    if crash is None:
+        return
+    if crash.compile:
         fail(_("Python cannot read {file}: {error} at line {line} ({message}).").format(
-                file=m.group(1).lstrip("./"), error=m.group(3), line=m.group(2), message=m.group(4)),
+                file=crash.file, error=crash.kind, line=crash.line, message=crash.message),
              command=r.command, context=context, actual=show_run(r),
              hint=_("Python stops before running anything. Look at the line shown (and the one "
                     "before it); `python3 -m py_compile FILE` shows the error. Python 2 code "
                     "(print without parentheses) is a common cause."))
-    if TRACEBACK in r.output:
-        fail(_("The program crashed with a Python traceback instead of giving a message.")
-             + traceback_location(r.output),
-             command=r.command, context=context, actual=show_run(r), hint=hint,
-             cause=crash_cause(r.script, r.output))
+    fail(_("The program crashed with a Python traceback") + python_error(r.output) + ".",
+         command=r.command, context=context, actual=show_run(r),
+         hint=crash_hint(crash, hint), cause=crash_cause(r.script, r.output))
 
 
 # ---------------------------------------------------------------------------
@@ -233,47 +299,225 @@ def fail_if_cause(r: RunResult, context: Optional[str] = None,
              actual=show_run(r), hint=cause.hint, cause=cause)
 
 
-def crash_cause(script: str, text: str) -> Optional[Cause]:
-    """The same crash (error, file and line) in several runs is one cause."""
-    facts = traceback_facts(text)
-    if not facts:
+# ---------------------------------------------------------------------------
+# Crashes: located at the hand-in's own line, explained when the grader knows
+# the error
+
+
+_COMPILE_ERROR = re.compile(r'File "([^"]+)", line (\d+)\n(?:.*\n)*?(SyntaxError|IndentationError|TabError): (.*)')
+_FRAME = re.compile(r'\s+File "([^"]+)", line (\d+)')
+_CARETS = re.compile(r"\s*[\^~]+\s*")
+_CHAINED = ("During handling of the above exception", "The above exception was the direct cause")
+
+
+@dataclass(frozen=True)
+class Crash:
+    """Where and how Python stopped a program. `file` and `line`: the last
+    line of the hand-in's own files in the traceback (the line of the
+    student's code that led to the error), never a file of Python's own
+    (`<frozen os>`, `/usr/lib/python3.11/subprocess.py`) unless no frame is
+    the hand-in's; `inside`: that file of Python's where the error was
+    raised, when it was not on the student's line itself."""
+    error: str  # the traceback's last line: "ValueError: execv() arg 2 first element cannot be empty"
+    file: str
+    line: str
+    code: str = ""  # the line's source, as the traceback shows it
+    inside: str = ""
+    compile: bool = False  # a syntax error: Python stopped before running anything
+    more: bool = False  # other tracebacks, of other errors, came after it
+
+    @property
+    def kind(self) -> str:
+        """The error's class: `ValueError`."""
+        return self.error.split(":", 1)[0].strip().rsplit(".", 1)[-1] or "?"
+
+    @property
+    def message(self) -> str:
+        return self.error.split(":", 1)[1].strip() if ":" in self.error else ""
+
+
+def _own(file: str) -> bool:
+    """A file of the hand-in: the traceback names it relative to the
+    submission's folder (Sandbox.relative); Python's files are absolute
+    (`/usr/lib/...`, the grader's injected code) or not files (`<frozen os>`)."""
+    return not file.startswith(("/", "<", ".local/"))
+
+
+def _without_dot(file: str) -> str:
+    return file[2:] if file.startswith("./") else file
+
+
+# The last line of a traceback: the exception's class (`ValueError`,
+# `json.decoder.JSONDecodeError`, `KeyboardInterrupt`) and its message. Other
+# lines at the left margin are another process's output, printed to the same
+# terminal while the traceback was written (a forked child's, its parent's).
+_ERROR_LINE = re.compile(r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:(?:Error|Exception|Interrupt|Exit|Warning|"
+                         r"Iteration|Group)\b.*|: .*)")
+
+
+def _traceback_segments(text: str) -> list[tuple[list[list[str]], str, bool]]:
+    """Each traceback of `text`: its frames ([file, line, code]), its error
+    line ("?" when it is not there, yet), and whether the next traceback is
+    chained to it (raised while handling it)."""
+    starts = [m.start() for m in re.finditer(re.escape(TRACEBACK), text)]
+    segments = []
+    for i, start in enumerate(starts):
+        body = text[start:starts[i + 1] if i + 1 < len(starts) else len(text)].split("\n")[1:]
+        frames: list[list[str]] = []
+        error, rest = "?", []
+        for j, ln in enumerate(body):
+            m = _FRAME.match(ln)
+            if m:
+                frames.append([m.group(1), m.group(2), ""])
+            elif ln[:1] in (" ", "\t"):  # the frame's source line, its carets, "[Previous line repeated]"
+                if frames and not frames[-1][2] and ln.strip() and not _CARETS.fullmatch(ln) \
+                        and not ln.strip().startswith("[Previous"):
+                    frames[-1][2] = ln.strip()
+            elif frames and _ERROR_LINE.fullmatch(ln.strip()):
+                error, rest = ln.strip(), body[j + 1:]
+                break
+        chained = any(ln.startswith(_CHAINED) for ln in rest)
+        segments.append((frames, error, chained))
+    return segments
+
+
+def crash_facts(text: str) -> Optional[Crash]:
+    """The crash `text` shows: a syntax error that stopped Python before
+    anything ran, or the first traceback (the first error is the cause; a
+    child dying on the broken pipe its crashed parent left comes after it).
+    Of tracebacks chained by "During handling of the above exception", the
+    last one, which stopped the program. None when there is no crash."""
+    m = _COMPILE_ERROR.search(text)
+    if m and TRACEBACK not in text[:m.start()]:
+        after = text[m.end(2):].split("\n")
+        code = after[1].strip() if len(after) > 1 and after[1][:1] in (" ", "\t") else ""
+        return Crash(f"{m.group(3)}: {m.group(4)}", _without_dot(m.group(1)), m.group(2), code,
+                     compile=True)
+    segments = _traceback_segments(text)
+    first = 0
+    while first < len(segments) - 1 and segments[first][2]:
+        first += 1
+    while segments and not segments[first][0] and first + 1 < len(segments):  # no frame: cut off
+        first += 1
+    if not segments or not segments[first][0]:
         return None
-    error, file, line = facts
-    return Cause(f"crash:{file}:{line}:{error.split(':')[0]}",
-                 _("{file} crashed with {error}, at line {line}.").format(
-                     file=file, error=error, line=line),
-                 _("Read the traceback from its last line up: it names the error and the line "
-                   "of your program."))
+    frames, error, _chained = segments[first]
+    own = [f for f in frames if _own(f[0])]
+    file, line, code = own[-1] if own else frames[-1]
+    inside = frames[-1][0] if own and frames[-1] is not own[-1] else ""
+    more = any(e.split(":")[0] != error.split(":")[0] for _f, e, _c in segments[first + 1:])
+    return Crash(error, _without_dot(file), line, code[:100], _without_dot(inside), more=more)
 
 
 def traceback_facts(text: str) -> Optional[tuple[str, str, str]]:
-    """(error, file, line) of the last traceback in `text`, or of a syntax
-    error that stopped Python before anything ran; None if neither."""
-    m = _COMPILE_ERROR.search(text)
-    if m and TRACEBACK not in text[:m.start()]:
-        return f"{m.group(3)}: {m.group(4)}", m.group(1).lstrip("./"), m.group(2)
-    if TRACEBACK not in text:
+    """(error, file, line) of crash_facts(text), or None."""
+    c = crash_facts(text)
+    return (c.error, c.file, c.line) if c else None
+
+
+_EXEC_CALL = re.compile(r"""\b(?:os\.)?(exec[lv]\w*)\(\s*(['"])([^'"]+)\2""")
+_QUOTED = re.compile(r"""['"]([^'"]+)['"]\s*$""")
+
+
+def crash_explanation(c: Crash) -> Optional[tuple[str, str]]:
+    """(why, fix) for the crashes the grader knows the cause of, in the
+    student's terms; None for the others."""
+    if "execv() arg 2 first element cannot be empty" in c.error or "execv() arg 2 must not be empty" in c.error:
+        call = _EXEC_CALL.search(c.code)
+        lab = active_lab().exercises
+        name = lab["chrono"].script() if "chrono" in lab else "chrono.py"
+        path, function = "./" + name, "execl"
+        if call:
+            function, path = call.group(1), call.group(3)
+            name = path.rsplit("/", 1)[-1]
+            path = path if "/" in path else "./" + path
+        fix = (f"os.{function}('{path}', '{name}')" if function.startswith("execl")
+               else f"os.{function}('{path}', ['{name}'])")
+        return (_("The arguments after the path are the new program's argv: the first one, "
+                  "argv[0], is the program's name (its sys.argv[0]) and may not be empty. The "
+                  "statement's own code passes \"\" there, and Python 3 refuses it: the exec "
+                  "never happens."),
+                _("Give the program its name as the first argument after the path: {fix}.").format(
+                    fix=fix))
+    quoted = _QUOTED.search(c.message)
+    starts_program = (c.inside.endswith("subprocess.py") or re.search(
+        r"\b(?:Popen|run|call|check_call|check_output|exec\w*p\w*|spawn\w*p\w*)\s*\(", c.code))
+    if c.kind == "FileNotFoundError" and quoted and starts_program and "/" not in quoted.group(1):
+        program = quoted.group(1)
+        if " " in program.strip():
+            return (_("The whole command `{command}` was taken as the name of one program: "
+                      "without shell=True, subprocess wants a list, the program first, then "
+                      "its arguments.").format(command=program),
+                    _("Give a list: subprocess.Popen(['./{program}', {args}], ...).").format(
+                        program=program.split()[0],
+                        args=", ".join(repr(a) for a in program.split()[1:])))
+        return (_("`{program}` names no folder, so Python looked for it in the folders of PATH, "
+                  "as the shell does for a command, and the current folder is not one of "
+                  "them.").format(program=program),
+                _("Name the program with its folder, as the statement does: './{program}', "
+                  "for example subprocess.Popen(['./{program}', ...]).").format(program=program))
+    return None
+
+
+def crash_summary(c: Crash, process: Optional[str] = None) -> str:
+    """"F crashed with ERROR, at line N: `code`." and why, when known.
+    `process`: who crashed, when it is not the file's own program (a
+    forked child)."""
+    where = {"error": c.error, "file": c.file, "line": c.line, "code": c.code, "process": process}
+    if process:
+        text = (_("{process} crashed with {error}, at line {line} of {file}: `{code}`.") if c.code else
+                _("{process} crashed with {error}, at line {line} of {file}.")).format(**where)
+    else:
+        text = (_("{file} crashed with {error}, at line {line}: `{code}`.") if c.code else
+                _("{file} crashed with {error}, at line {line}.")).format(**where)
+    explained = crash_explanation(c)
+    return text + (" " + explained[0] if explained else "")
+
+
+def crash_hint(c: Crash, default: Optional[str] = None) -> str:
+    """What to do about a crash: the fix of one the grader knows; which
+    traceback to read when there are several; else `default` (the check's
+    own advice), or how to read a traceback whose last lines are inside
+    Python's code, or how to read one."""
+    explained = crash_explanation(c)
+    if explained:
+        return explained[1]
+    if c.more:
+        return _("Several tracebacks were printed: the first one, at line {line} of {file}, is "
+                 "the cause; the others may be its consequences (a child that writes to the "
+                 "pipe of a parent that crashed gets BrokenPipeError). Read the first one from its "
+                 "last line up.").format(line=c.line, file=c.file)
+    if default:
+        return default
+    if c.inside:
+        return _("The traceback ends inside Python's own code ({inside}), which raised the error: "
+                 "the last line of it that names your file, line {line} of {file}, is the call that "
+                 "went wrong. Read the error's message (the last line) with that call in "
+                 "mind.").format(inside=c.inside, line=c.line, file=c.file)
+    return _("Read the traceback from its last line up: it names the error and the line of your "
+             "program.")
+
+
+def crash_cause(script: str, text: str, process: Optional[str] = None) -> Optional[Cause]:
+    """The crash `text` shows, as a cause: the same crash (error, file and
+    line) in several runs is one cause. `process`: see crash_summary."""
+    c = crash_facts(text)
+    if c is None:
         return None
-    last = text[text.rindex(TRACEBACK):]
-    frames = re.findall(r'File "([^"]+)", line (\d+)', last)
-    error = re.search(r"^(\w+(?:Error|Exception|Interrupt)\b[^\n]*)", last, re.M)
-    if not frames:
-        return None
-    return (error.group(1) if error else "?"), frames[-1][0].lstrip("./"), frames[-1][1]
+    return Cause(f"crash:{c.file}:{c.line}:{c.kind}", crash_summary(c, process), crash_hint(c))
 
 
 def python_error(text: str) -> str:
     """" (ERROR in FILE, line N)" when `text` shows Python stopping on an
     error (a traceback, or a syntax error before anything ran), else ""."""
-    facts = traceback_facts(text)
-    if not facts:
+    c = crash_facts(text)
+    if c is None:
         return ""
-    return " " + _("({error} in {file}, line {line})").format(
-        error=facts[0], file=facts[1], line=facts[2])
+    return " " + _("({error} in {file}, line {line})").format(error=c.error, file=c.file, line=c.line)
 
 
 def traceback_location(text: str) -> str:
-    """" (error, in FILE, line N)" for the last traceback of `text`, or ""."""
+    """" (error, in FILE, line N)" for the first traceback of `text`, or ""."""
     return python_error(text) if TRACEBACK in text else ""
 
 

@@ -150,7 +150,7 @@ def test_parent_delegates(sandbox):
         common.fail_if_traceback(r, _("Read the traceback from its last line up: it names the "
                                       "error and the line of your program."), context=context)
         fail(_("Your consumer never ran joueurs_nation_subproc.py."), command=r.command,
-             context=context, actual=common.show_run(r),
+             context=context, actual=common.show_run(r), cause=common.crash_cause(r.script, r.output),
              hint=_("The consumer must start the producer with subprocess (Popen or run), for "
                     "example ['./joueurs_nation_subproc.py', nation], and read its output; it must "
                     "not read foot_2020.txt itself."))

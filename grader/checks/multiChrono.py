@@ -12,7 +12,7 @@ import pytest
 
 from grader.checks import common
 from grader.checks.signals import SignalSession
-from grader.harness import Sandbox, process_cmdline, wait_for_handlers, wait_idle
+from grader.harness import Sandbox, children_of, process_cmdline, wait_for_handlers, wait_idle
 from grader.i18n import N_, _
 from grader.lab import active_lab
 from grader.runner import check
@@ -53,7 +53,9 @@ class Multi(SignalSession):
     def new_chrono(self) -> int:
         """SIGTERM, then wait for one more child that runs chrono.py."""
         before = {p.pid for p in self.live.children()}
+        every_before = set(children_of(self.pid))  # zombies too: a child that crashed at once
         self.send(SIGTERM)
+        mark = len(self.live.transcript)
         deadline = time.monotonic() + 3
         newcomer = None
         while time.monotonic() < deadline and self.live.is_alive():
@@ -67,7 +69,10 @@ class Multi(SignalSession):
                 wait_idle(chronos[0].pid, timeout=2)
                 return chronos[0].pid
             newcomer = newcomer or (fresh[0] if fresh else None)
-            time.sleep(0.01)
+            if common.TRACEBACK in self.live.transcript[mark:]:
+                break  # a crash (the statement's execl, in the child): told below
+            self.live.drain(quiet=0.01)
+        self.fail_if_crashed_after(mark, every_before)
         if newcomer is not None:
             self.note(_("new child {pid} runs: {cmd}").format(
                 pid=newcomer.pid, cmd=" ".join(process_cmdline(newcomer))))
@@ -82,6 +87,31 @@ class Multi(SignalSession):
         self.fail(_("After SIGTERM, no child running chrono.py appeared."),
                   hint=_("The SIGTERM handler creates the chronometer: os.fork(), then in the "
                          "child os.execl('./chrono.py', 'chrono.py')."))
+
+    def fail_if_crashed_after(self, mark: int, every_before: set[int]) -> None:
+        """Fail if a traceback came after SIGTERM: the child's, when
+        multiChrono itself still runs (a fork copies the program: the
+        child's traceback names multiChrono.py), else multiChrono's."""
+        deadline = time.monotonic() + 1
+        while True:  # the whole traceback, up to its error line
+            self.live.drain(quiet=0.05)
+            text = self.live.transcript[mark:]
+            crash = common.crash_facts(text)
+            if common.TRACEBACK not in text or (crash and crash.error != "?") or time.monotonic() > deadline:
+                break
+        if crash is None or crash.compile:
+            return
+        if self.live.is_alive():
+            ended = sorted(set(children_of(self.pid)) - every_before)
+            self.note(_("new child {pid} ended without becoming chrono.py, after printing a "
+                        "traceback").format(pid=ended[0]) if ended else
+                      _("a new child ended without becoming chrono.py, after printing a traceback"))
+            who = _("After SIGTERM, the child forked by {script}").format(script=SCRIPT)
+        else:
+            self.wait_exit(1)
+            who = _("After SIGTERM, {script}").format(script=SCRIPT)
+        self.fail(common.crash_summary(crash, who), hint=common.crash_hint(crash),
+                  cause=common.crash_cause(SCRIPT, text, process=who))
 
 
 def start_chronos(m: Multi) -> list[int]:

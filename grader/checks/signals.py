@@ -8,8 +8,8 @@ import re
 import signal
 from typing import Optional
 
-from grader.checks.common import Timeline, cause_of_live, python_error, tail
-from grader.feedback import fail
+from grader.checks.common import Timeline, cause_of_live, crash_facts, crash_hint, python_error, tail
+from grader.feedback import Cause, fail
 from grader.harness import Sandbox, wait_for_handlers, wait_idle
 from grader.i18n import _
 
@@ -74,17 +74,19 @@ class SignalSession:
         return python_error(self.live.transcript)
 
     def fail_if_crashed(self, hint: Optional[str] = None) -> None:
-        """Fail, naming the error, if the program printed a Python error."""
+        """Fail, naming the error, if the program printed a Python error.
+        `hint`: for an error the grader cannot explain better (crash_hint)."""
         crash = self.crashed()
         if crash:
             self.fail(_("The program crashed with a Python traceback") + crash + ".",
-                      hint=hint or _("Read the traceback from its last line up: it names the "
-                                     "error and the line."))
+                      hint=crash_hint(crash_facts(self.live.transcript), hint))
 
-    def fail(self, summary: str, hint: str, expected: Optional[str] = None) -> None:
+    def fail(self, summary: str, hint: str, expected: Optional[str] = None,
+             cause: Optional[Cause] = None) -> None:
+        """`cause`: when the check knows it better than cause_of_live()."""
         self.live.drain(quiet=0.1)
         if self.live.flooded:  # whatever else went wrong, that is what to fix first
             hint = _("Look for a loop around a print() that never ends.")
         fail(summary, command=self.live.command, context=self.timeline.text(),
              expected=expected, actual=tail(self.live.transcript) or _("(nothing)"), hint=hint,
-             cause=cause_of_live(self.live))
+             cause=cause or cause_of_live(self.live))

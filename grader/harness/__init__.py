@@ -8,8 +8,8 @@ LiveProcess, RunResult), leftovers (a command's session: nothing it started
 outlives it, whatever stops it). The names other code uses are re-exported here."""
 from .output import DEFAULT_OUTPUT_CAP, EXIT_GRACE
 from .processes import RUN_MARKER, become_subreaper, kill_all, note_incident, take_incidents
-from .procfs import (caught_signals, is_alive, pipes_of, process_cmdline, wait_for_handlers, wait_idle,
-                     waits_for_keyboard)
+from .procfs import (activity, caught_signals, children_of, family_activity, is_alive, pipes_of,
+                     process_cmdline, wait_for_handlers, wait_idle, waits_for_keyboard)
 from .sandbox import DEFAULT_TIMEOUT, LiveProcess, RunResult, Sandbox
 from .scripts import MissingScript, UnreadableScript, compile_error
 from .users import (INJECT_DIR, LIMITS, NPROC, NPROC_LIMIT, RUNS_AS_OTHER_USER, SANDBOX_UIDS, STUDENT_PYTHON,
@@ -18,7 +18,8 @@ from .users import (INJECT_DIR, LIMITS, NPROC, NPROC_LIMIT, RUNS_AS_OTHER_USER, 
 __all__ = [
     "DEFAULT_OUTPUT_CAP", "DEFAULT_TIMEOUT", "EXIT_GRACE", "INJECT_DIR", "LIMITS", "NPROC", "NPROC_LIMIT",
     "RUN_MARKER", "RUNS_AS_OTHER_USER", "SANDBOX_UIDS", "STUDENT_PYTHON", "LiveProcess", "MissingScript",
-    "RunResult", "Sandbox", "UnreadableScript", "become_subreaper", "caught_signals", "compile_error",
+    "RunResult", "Sandbox", "UnreadableScript", "activity", "become_subreaper", "caught_signals",
+    "children_of", "compile_error", "family_activity",
     "is_alive", "kill_all", "note_incident", "pipes_of", "process_cmdline", "real_time", "real_time_stretch",
     "take_incidents", "wait_for_handlers", "wait_idle", "waits_for_keyboard",
 ]

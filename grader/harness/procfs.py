@@ -158,25 +158,85 @@ def wait_idle(pid: int, timeout: float) -> bool:
     return False
 
 
-# The number of read(2) in /proc/PID/syscall, per machine.
-_READ_SYSCALL = {"x86_64": 0, "aarch64": 63, "riscv64": 63, "i686": 3, "armv7l": 3}.get(os.uname().machine)
+# What a blocked process waits in, from the number of the system call in
+# /proc/PID/syscall, per machine: (name, the argument that holds the file
+# descriptor or the number of descriptors watched, or None).
+_SYSCALLS = {
+    "x86_64": {0: ("read", 0), 17: ("read", 0), 19: ("read", 0), 45: ("read", 0), 47: ("read", 0),
+               7: ("poll", 1), 271: ("poll", 1), 23: ("select", 0), 270: ("select", 0),
+               232: ("poll", None), 281: ("poll", None), 441: ("poll", None),
+               35: ("sleep", None), 230: ("sleep", None),
+               61: ("wait", None), 247: ("wait", None),
+               34: ("signal", None), 130: ("signal", None), 128: ("signal", None),
+               43: ("accept", None), 288: ("accept", None), 202: ("futex", None)},
+    "aarch64": {63: ("read", 0), 65: ("read", 0), 67: ("read", 0), 207: ("read", 0), 212: ("read", 0),
+                73: ("poll", 1), 72: ("select", 0), 22: ("poll", None), 441: ("poll", None),
+                101: ("sleep", None), 115: ("sleep", None),
+                260: ("wait", None), 95: ("wait", None),
+                133: ("signal", None), 137: ("signal", None),
+                202: ("accept", None), 242: ("accept", None), 98: ("futex", None)},
+}.get(os.uname().machine, {})
+
+
+def activity(pid: int) -> str:
+    """What process `pid` is doing, read from the kernel: "running" (running
+    code), "sleeping" (time.sleep, or a select/poll that watches nothing),
+    "keyboard" (reading its terminal), "reading" (a pipe, a socket, a file;
+    a select/poll on some), "accepting" (a server's accept), "waiting_child"
+    (wait()), "waiting_signal" (signal.pause()), "waiting_thread" (a lock,
+    a thread's join), or "" when the kernel does not say (gone, no right to
+    look, another machine)."""
+    try:
+        with open(f"/proc/{pid}/syscall") as f:
+            fields = f.read().split()
+    except OSError:
+        return ""
+    if not fields:
+        return ""
+    if fields[0] == "running":
+        return "running"
+    try:
+        name, arg = _SYSCALLS.get(int(fields[0]), ("", None))
+        value = int(fields[1 + arg], 16) if arg is not None and len(fields) > 1 + arg else None
+    except ValueError:
+        return ""
+    if name == "read":
+        try:
+            tty_in = os.readlink(f"/proc/{pid}/fd/0").startswith("/dev/pts/")
+        except OSError:
+            tty_in = False
+        return "keyboard" if value == 0 and tty_in else "reading"
+    if name in ("select", "poll"):
+        return "sleeping" if value == 0 else "reading"
+    return {"sleep": "sleeping", "wait": "waiting_child", "signal": "waiting_signal",
+            "accept": "accepting", "futex": "waiting_thread"}.get(name, "")
+
+
+def family_activity(pid: int) -> list[tuple[int, str, str]]:
+    """(pid, program, activity) for `pid` and each living descendant, `pid`
+    first: what a program and its children were doing at a given moment
+    (before the grader stops them at a time limit). `program`: the file it
+    runs (`joueurs_nation_subproc.py`), or its command's name."""
+    found = []
+    for p in [pid, *descendants_of(pid)]:
+        try:
+            proc = psutil.Process(p)
+            if proc.status() == psutil.STATUS_ZOMBIE:
+                continue
+            cmd = process_cmdline(proc)
+        except psutil.Error:
+            continue
+        scripts = [os.path.basename(a) for a in cmd[1:3] if a.endswith(".py")]
+        name = scripts[0] if scripts else os.path.basename(cmd[0]) if cmd else ""
+        found.append((p, name, activity(p)))
+    return found
 
 
 def waits_for_keyboard(pid: int) -> bool:
     """The process (or one of its descendants) is blocked reading its
     standard input from a terminal: input(), read from a keyboard nobody
     types on."""
-    for p in [pid, *descendants_of(pid)]:
-        try:
-            with open(f"/proc/{p}/syscall") as f:
-                fields = f.read().split()
-            tty_in = os.readlink(f"/proc/{p}/fd/0").startswith("/dev/pts/")
-        except (OSError, ValueError):
-            continue
-        if (tty_in and len(fields) > 1 and fields[0] == str(_READ_SYSCALL)
-                and int(fields[1], 16) == 0):
-            return True
-    return False
+    return any(activity(p) == "keyboard" for p in [pid, *descendants_of(pid)])
 
 
 def is_alive(pid: int) -> bool:

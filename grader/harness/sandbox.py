@@ -43,7 +43,7 @@ from .leftovers import remove_folder, session, temp_folder_prefix
 from .output import DEFAULT_OUTPUT_CAP, EXIT_GRACE, _OutputReader
 from .processes import (RUN_MARKER, _is_running, _marked_processes, _open_roots, _roots_lock, kill_all,
                         note_incident, start_guarded)
-from .procfs import _processes_of, children_of, descendants_of, is_alive, process_cmdline
+from .procfs import _processes_of, children_of, descendants_of, family_activity, is_alive, process_cmdline
 from .scripts import MissingScript, UnreadableScript, compile_error
 from .users import (INJECT_DIR, STUDENT_PYTHON, _child_setup, _ignored_signals, _new_sandbox_user,
                     _precompile_inject, real_time)
@@ -65,6 +65,9 @@ class RunResult:
     script: str = ""  # the lab script run ("joueurs_par_nation.py") and its arguments,
     args: tuple = ()  # for the report's causes (checks/common.py: cause_of)
     blank: bool = False  # the script holds nothing that runs (Submission.unwritten)
+    # timed out: what the program and its children were doing when the grader
+    # stopped them, as procfs.family_activity gives it
+    stopped_while: tuple = ()
 
     @property
     def output(self) -> str:
@@ -267,6 +270,7 @@ class Sandbox:
                 while not exited() and time.monotonic() < deadline:
                     time.sleep(0.005)
             timed_out = not exited() and not reader.truncated
+            stopped_while = tuple(family_activity(pid)) if timed_out else ()
             self.kill_all([pid])
             status, sig = self._exit_status(child, terminal)
         finally:
@@ -285,6 +289,7 @@ class Sandbox:
             script=script,
             args=tuple(args),
             blank=self.submission.unwritten(script),
+            stopped_while=stopped_while,
         )
 
     def relative(self, text: str) -> str:
@@ -311,17 +316,35 @@ class Sandbox:
         _open_roots.add(pid)
 
     def _spawn_pipes(self, argv: list[str], stdin: Optional[str]) -> subprocess.Popen:
-        proc = start_guarded(lambda: subprocess.Popen(
-            argv,
-            cwd=self.path,
-            env=self.env(),
-            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-            preexec_fn=self._preexec,
-            close_fds=True,
-        ), lambda unstarted: self._discard(unstarted, terminal=False))
+        # The grader's own pipes, named to the program (TPGRADER_LINE_BUFFERED:
+        # see inject/sitecustomize.py), which writes its stdout to them line by
+        # line, as to a terminal: what it printed before the grader stopped it
+        # at a time limit is not lost in its buffer. The pipes it makes itself
+        # (a consumer's to its producer) keep Python's usual buffering.
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        try:
+            ids = ",".join("%d:%d" % (st.st_dev, st.st_ino) for st in map(os.fstat, (out_w, err_w)))
+            proc = start_guarded(lambda: subprocess.Popen(
+                argv,
+                cwd=self.path,
+                env=self.env({"TPGRADER_LINE_BUFFERED": ids}),
+                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                stdout=out_w,
+                stderr=err_w,
+                start_new_session=True,
+                preexec_fn=self._preexec,
+                close_fds=True,
+            ), lambda unstarted: self._discard(unstarted, terminal=False))
+        except BaseException:
+            os.close(out_r)
+            os.close(err_r)
+            raise
+        finally:
+            os.close(out_w)
+            os.close(err_w)
+        proc.stdout = open(out_r, "rb", buffering=0)
+        proc.stderr = open(err_r, "rb", buffering=0)
         if stdin is not None:
             try:
                 proc.stdin.write(stdin.encode())

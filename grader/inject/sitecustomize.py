@@ -9,8 +9,10 @@
 #     that sleeps 3 s and then reads the clock sees 3 s gone.
 # Every process of one check shares TPGRADER_EPOCH (the real start time of the
 # check), so a parent and the children it starts read the same virtual clock.
-# Nothing here prints anything or changes a program that does not read the
-# clock or wait.
+# On the grader's own pipes (TPGRADER_LINE_BUFFERED), stdout is line-buffered,
+# as in a terminal: what a program printed before it was stopped is not lost.
+# Nothing here prints anything, or changes a program that does not read the
+# clock or wait, beyond when its output reaches the grader.
 import os as _os
 import sys as _sys
 
@@ -94,6 +96,25 @@ def _install_pipe_split():
         return done
 
     _os.write = write
+
+
+def _line_buffered():
+    """TPGRADER_LINE_BUFFERED="DEV:INODE,...": the grader's own pipes. A
+    stdout or stderr that is one of them writes line by line, as it would
+    to a terminal (Python buffers a pipe by blocks of 8 KiB), so that what
+    the program printed before the grader stopped it is not lost. Its other
+    pipes (to a program it started) keep their usual buffering."""
+    wanted = _os.environ.get("TPGRADER_LINE_BUFFERED")
+    if not wanted:
+        return
+    wanted = set(wanted.split(","))
+    for stream in (_sys.stdout, _sys.stderr):
+        try:
+            st = _os.fstat(stream.fileno())
+            if "%d:%d" % (st.st_dev, st.st_ino) in wanted and not stream.line_buffering:
+                stream.reconfigure(line_buffering=True)
+        except Exception:  # no such stream, a replaced one: leave it
+            pass
 
 
 def _install_random():
@@ -335,6 +356,7 @@ def _virtual_datetime(datetime, virtual_time):
 
 try:
     _install_pipe_split()  # first: its pauses are real time, not the scaled sleep()
+    _line_buffered()
     _install_random()
     _install_reuseaddr()
     _install()
