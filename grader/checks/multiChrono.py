@@ -47,7 +47,10 @@ class Multi(SignalSession):
 
     def start(self):
         if not self.wait_ready({SIGTERM, SIGINT, SIGQUIT}):
-            self.note(_("no handler for SIGTERM, SIGINT and SIGQUIT after 5 s"))
+            if self.live.is_alive():
+                self.note(_("no handler for SIGTERM, SIGINT and SIGQUIT after 5 s"))
+            else:  # (its end is noted next)
+                self.note(_("no handler for SIGTERM, SIGINT and SIGQUIT before it ended"))
         self.fail_if_crashed()
 
     def new_chrono(self) -> int:
