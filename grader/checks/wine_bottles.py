@@ -245,7 +245,7 @@ def test_one_at_a_time(queue):
                           "{delay} s apart: {seen} after the server could read their orders (on its "
                           "clock). Served one after the other, with {delay} s each, answer number {k} "
                           "cannot come before {soonest:.0f} s.").format(seen=seen, k=k, soonest=DELAY * k),
-                        expected=expected, about=queue.clients, outputs=[], server_lines=8,
+                        expected=expected, about=queue.clients, outputs=[], server_lines=8, steps={"answer"},
                         hint=_("The statement's server serves one client at a time, like "
                                "echo-server.py: accept a client, read its order, wait {delay} s, answer, "
                                "close, and only then accept the next one. A thread (or a process) "
@@ -256,12 +256,12 @@ def test_one_at_a_time(queue):
     if figures != ["order", "remaining"] * len(queue.clients):
         sc.fail(_("The server's log does not show the orders one after the other (an order, "
                   "its stock, then the next order)."), expected=expected,
-                about=queue.clients, outputs=[], server_lines=12,
+                about=queue.clients, outputs=[], server_lines=12, steps={"answer"},
                 hint=_("One client at a time, as echo-server.py: accept, read the order, wait, "
                        "update the stock, answer, close; then the next one."))
     if sorted(log.values("order")) != sorted(c.received for c in queue.clients):
         sc.fail(_("The quantities the clients received are not the orders the server printed."),
-                expected=expected, about=queue.clients, outputs=[], server_lines=12,
+                expected=expected, about=queue.clients, outputs=[], server_lines=12, steps={"answer"},
                 hint=_("Each client must get the answer to its own order, with the stock far "
                        "from empty: the whole order."))
 
@@ -373,7 +373,7 @@ def test_invariants(selling_out, queue, queued_at_end, scenarios):
     if selling_out.left and selling_out.emptied:  # with bottles left, the server rightly goes on
         selling_out.scenario.fail(
             _("Processes of yours were still running after the stock ran out: {left}.").format(
-                left="; ".join(selling_out.left)), end=True, about=selling_out.sequence[-1:],
+                left="; ".join(selling_out.left)), end=True, about=selling_out.sequence[-1:], outputs=[],
             hint=_("When the stock is gone the server ends, and every client ends once answered."))
     # The clients of the grader's server that went away (see queued_clients_fail,
     # which tells the same cause): it delivered nothing.

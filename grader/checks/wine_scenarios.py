@@ -348,30 +348,32 @@ CLIENT_BRIEF = 5
 class Story(Timeline):
     """A scenario's timeline, each step marked with what it is about: a
     client (its number), "setup" (the server starting), "server" (what the
-    grader did to it), "end" (how the run ended). brief() keeps the steps of
-    the clients a check is about, for the terminal report."""
+    grader did to it), "end" (how the run ended); a client's step also with
+    its kind ("answer": what it printed, "end": how it ended, "": the rest).
+    brief() keeps the steps of the clients a check is about, for the
+    terminal report."""
 
     def __init__(self, scale: float):
         super().__init__(scale)
-        self.about: dict[int, object] = {}  # step (order noted) -> what it is about
+        self.about: dict[int, tuple[object, str]] = {}  # step (order noted) -> (what it is about, kind)
 
-    def note(self, text: str, at: Optional[float] = None, about: object = "server") -> None:
-        self.about[len(self.entries)] = about
+    def note(self, text: str, at: Optional[float] = None, about: object = "server", step: str = "") -> None:
+        self.about[len(self.entries)] = (about, step)
         super().note(text, at)
 
-    def brief(self, clients: set[int], end: bool) -> str:
-        """The steps of `clients` with the server's among them (and the run's
-        end with `end`), then one line saying how many others were left out.
-        No clients: the whole timeline."""
+    def brief(self, clients: set[int], end: bool, steps: Optional[set[str]] = None) -> str:
+        """The steps of `clients` (those of the kinds `steps`, None: all) with
+        the server's among them (and the run's end with `end`), then one line
+        saying how many others were left out. No clients: the whole timeline."""
         rows = sorted(self.entries)
-        tags = [self.about.get(n) for _real, n, _text in rows]
-        focus = [i for i, tag in enumerate(tags) if tag in clients]
+        tags = [self.about.get(n, (None, "")) for _real, n, _text in rows]
+        focus = [i for i, (tag, step) in enumerate(tags) if tag in clients and (steps is None or step in steps)]
         if not focus:
             return self.text()
         first, last = focus[0], focus[-1]
-        keep = [tag == "setup" or tag in clients or (end and tag == "end")
+        keep = [tag == "setup" or i in focus or (end and tag == "end")
                 or (tag in ("server", "end") and first - 1 <= i <= last + 1)
-                for i, tag in enumerate(tags)]
+                for i, (tag, _step) in enumerate(tags)]
         lines = [self.text().split("\n", 1)[0]]
         lines += [f"{self.stamp(real)}  {text}" for (real, _n, text), kept in zip(rows, keep) if kept]
         if not all(keep):
@@ -549,7 +551,8 @@ class Scenario:
                     c.answered_at = time.monotonic()
                     pending.remove(c)
                     self.timeline.note(_("{client} printed `{line}`").format(
-                        client=c.label, line=last_line(c.live.transcript)), at=c.answered_at, about=c.number)
+                        client=c.label, line=last_line(c.live.transcript)), at=c.answered_at, about=c.number,
+                        step="answer")
                 elif ended:
                     pending.remove(c)
             left = deadline - time.monotonic()
@@ -562,7 +565,7 @@ class Scenario:
         for c in clients:
             c.status = c.live.wait(max(deadline - time.monotonic(), self.sandbox.stretch(0.5)))
             c.ended = not c.live.is_alive()
-            self.timeline.note(ending_note(c), about=c.number)
+            self.timeline.note(ending_note(c), about=c.number, step="end")
 
     def order(self, random: str, paused: bool = False) -> Client:
         """One client, started alone and waited for. `paused`: the server is
@@ -617,7 +620,7 @@ class Scenario:
     def fail(self, summary: str, hint: str, expected: Optional[str] = None,
              cause: Optional[Cause] = None, about: Sequence[Client] = (),
              outputs: Optional[Sequence[Client]] = None, server_lines: int = SERVER_BRIEF,
-             server_head: bool = False, end: bool = False) -> None:
+             server_head: bool = False, end: bool = False, steps: Optional[set[str]] = None) -> None:
         """Fail the check, showing the timeline and, for the server and each
         client, all it printed and how it ended. A cause that explains the
         whole scenario (see cause()) comes with it, and its hint.
@@ -625,7 +628,8 @@ class Scenario:
         clients `about` (their steps on the timeline, and the end of their
         output, or of the `outputs` clients' when given), the last
         `server_lines` lines of the server's output (its first ones with
-        `server_head`; 0: none), and with `end` how the run ended."""
+        `server_head`; 0: none), with `end` how the run ended; `steps`: only
+        those steps of the clients (see Story)."""
         found = self.cause()
         if found is not None and found is not cause and found.key.startswith(SCENARIO_CAUSES):
             summary, hint, cause = summary + " " + found.summary, found.hint, found
@@ -649,7 +653,7 @@ class Scenario:
             command = next((c.live.command for c in [*about, *self.clients]), None)
         fail(summary, command=command, context=self.timeline.text(), expected=expected,
              actual="\n\n".join(shown), hint=hint, cause=cause,
-             brief_context=self.timeline.brief({c.number for c in about}, end),
+             brief_context=self.timeline.brief({c.number for c in about}, end, steps),
              brief_actual="\n\n".join(brief) if brief else None)
 
 
@@ -904,6 +908,8 @@ def run_server_gone(make: MakeSandbox, no_server: Callable[[], Scenario],
     sc.server, sc.stand_in, sc.port = stand_in, True, port
     if stand_in.expect("LISTENING", timeout=sc.sandbox.stretch(5)) is None:
         said = last_line(stand_in.transcript)
+        sc.timeline.note(_("the grader's server could not listen on port {port}: {said}").format(
+            port=port, said=said or _("(nothing)")), about="setup")
         sc.close()
         sc.fail(_("The grader's server could not listen on port {port} ({where}){said}, so no client "
                   "could be made to wait for a server that goes away: this check could not judge "
@@ -1175,18 +1181,30 @@ SCENARIOS: dict[str, Callable[[MakeSandbox], object]] = {
 def scenarios(grading) -> dict[str, Future]:
     opened: list[Sandbox] = []
 
-    def make(scale: float = TIME_SCALE) -> Sandbox:
-        sb = Sandbox(grading.submission, time_scale=scale, network=True)
-        opened.append(sb)
-        return sb
+    def run_closing(run: Callable[..., object], *args) -> object:
+        """Run a scenario: however it ends (a check failed on the way too),
+        its programs are stopped and its sandboxes closed, so that on a
+        shared network the next scenario finds the port free."""
+        mine: list[Sandbox] = []
+
+        def make(scale: float = TIME_SCALE) -> Sandbox:
+            sb = Sandbox(grading.submission, time_scale=scale, network=True)
+            opened.append(sb)
+            mine.append(sb)
+            return sb
+        try:
+            return run(make, *args)
+        finally:
+            for sb in mine:
+                sb.close()
     with Sandbox(grading.submission, network=True) as probe:
         shared = probe.shared_network
     pool = ThreadPoolExecutor(1 if shared else len(SCENARIOS) + 2, thread_name_prefix="tp-grader-scenario")
-    futures = {name: pool.submit(run, make) for name, run in SCENARIOS.items()}
+    futures = {name: pool.submit(run_closing, run) for name, run in SCENARIOS.items()}
     # the reference server takes the port the student's pair uses, known once
     # the shortest scenario with a server is done
     futures["cross_check"] = pool.submit(
-        lambda: run_cross_check(futures["queued_at_end"].result().scenario.port, make))
+        run_closing, lambda make: run_cross_check(futures["queued_at_end"].result().scenario.port, make))
 
     def server_port() -> Optional[int]:
         try:
@@ -1194,7 +1212,7 @@ def scenarios(grading) -> dict[str, Future]:
         except CheckFailed:  # the server never listened
             return None
     # the grader's server where the client connects, known once it ran with no server
-    futures["server_gone"] = pool.submit(run_server_gone, make, futures["no_server"].result, server_port)
+    futures["server_gone"] = pool.submit(run_closing, run_server_gone, futures["no_server"].result, server_port)
     try:
         yield futures
     finally:
