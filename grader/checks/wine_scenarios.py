@@ -547,9 +547,12 @@ class Scenario:
                 # A client that printed its answer and ended at once (a busy
                 # machine) leaves the answer in its terminal: read it to the
                 # end before saying it got none (seen in a soak under stress).
-                if c.live.expect(ANSWER, timeout=0.5 if ended else 0) is not None:
+                said = c.live.expect(ANSWER, timeout=0.5 if ended else 0)
+                if said is not None:
                     c.answered_at = time.monotonic()
                     pending.remove(c)
+                    if re.fullmatch("(?i)traceback|error", said):  # the traceback's last line is its error
+                        c.live.drain(quiet=0.05)
                     self.timeline.note(_("{client} printed `{line}`").format(
                         client=c.label, line=last_line(c.live.transcript)), at=c.answered_at, about=c.number,
                         step="answer")
