@@ -26,7 +26,19 @@ before it sends SIGCONT, to the moment it sees an answer: a busy machine can
 only make them look longer. So one client at a time is judged by what the
 clients see (the k-th answer no sooner than about k x 3 s after the release),
 and a correct server can never look too fast. The server's 3 s wait runs
-TIME_SCALE (QUEUE_SCALE, FAST_SCALE) times faster."""
+TIME_SCALE (QUEUE_SCALE, FAST_SCALE) times faster.
+
+The clients' `Echec commande` is judged with the grader's own server
+(ServerGone, fakes/wine_server_gone.py) on the port where the client connects
+(recorded with no server running: TPGRADER_CONNECT_LOG): it reads one order,
+two more clients wait in its listen queue, and the grader checks from the
+kernel that each waits (connected, its order sent, blocked) before it makes
+that server go away; no sleep stands for it.
+
+Each scenario's timeline marks what each step is about (Story), so that a
+failed check shows in the terminal the steps and the output lines of the
+clients it judges (Scenario.fail's `about`); --details, the JSON and the HTML
+report show all of it."""
 from __future__ import annotations
 
 import ast
