@@ -289,3 +289,17 @@ def test_2019_order_the_server_never_printed(tmp_path):
                      r"printed no `Commande de N bouteille\(s\)` for it\.", out), out
     for key, t in tests.items():
         assert "None" not in t["output"], (key, t["output"])
+
+
+def test_client_printing_its_order_is_told_apart_from_a_server_over_delivering(tmp_path):
+    """The clients' total is what they print: a client that prints its order
+    is not a server that delivers more than its stock, whose log goes below 0."""
+    _report, tests = grade_variant("wine_client_prints_order", tmp_path)
+    out = tests["stock_runs_out"]["output"]
+    assert ("The clients say they received 339 bottles in all, more than the stock of 300, but the server's "
+            "stock went down by 300: client 4 printed `99 bouteille(s) recue(s)` when 60 bottles were left.") in out
+    assert "what recv() returns" in out
+    _report, tests = grade_variant("wine_stock_negative", tmp_path)
+    out = tests["stock_runs_out"]["output"]
+    assert out.startswith("The server delivered more bottles than its stock of 300: the server's stock went "
+                          "down to -39 (`Reste en stock : -39 bouteille(s)`)."), out

@@ -139,7 +139,9 @@ def wording_pattern(wording: str, accents: bool = False) -> str:
             gap += separator
             continue
         if parts:
-            parts.append(r"\W*" if gap.strip() else r"\s*" if parts[-1] == _NUMBER else r"\s+")
+            # before a number, as little as it takes: the sign of `stock : -39` is the number's
+            parts.append((r"\W*?" if number else r"\W*") if gap.strip() else r"\s*" if parts[-1] == _NUMBER
+                         else r"\s+")
         gap = ""
         if number:
             parts.append(_NUMBER)
