@@ -303,3 +303,18 @@ def test_client_printing_its_order_is_told_apart_from_a_server_over_delivering(t
     out = tests["stock_runs_out"]["output"]
     assert out.startswith("The server delivered more bottles than its stock of 300: the server's stock went "
                           "down to -39 (`Reste en stock : -39 bouteille(s)`)."), out
+
+
+def test_2019_client_connecting_to_its_quantity(tmp_path):
+    """2019 lab: it takes its quantity for the port. Where it called connect()
+    (recorded) is the cause of every check it costs, told once."""
+    path, options = nba_variant(tmp_path, "nba_wine_client_swaps_arguments")
+    proc, report, tests = grade_terminal(path, *options)
+    key = "wrong_port:wine_bottles_client.py"
+    lost = {k for k, t in tests.items() if t["cause"] == key}
+    assert {"one_order", "queued_clients_fail"} <= lost and lost == failed(tests), tests
+    blocks = assert_fits_on_a_screen(proc)
+    assert len(blocks) == 1, proc.stdout
+    assert re.match(r"\[1\] wine_bottles_client\.py does not connect to the port given on its command line\. "
+                    r"Given port (\d+) \(\./wine_bottles_client\.py \1 (\d+)\), it called connect\(\) with "
+                    r"\('localhost', \2\) and printed `Service non disponible`\.", blocks[0][0]), blocks[0][0]

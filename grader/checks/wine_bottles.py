@@ -82,7 +82,8 @@ def test_one_order(selling_out):
         }
         sc.fail(_("The client did not print the bottles it received."), expected=expected,
                 hint=hints.get(kind, _("Print the answer as `N bouteille(s) recue(s)`.")),
-                cause=common.crash_cause(CLIENT, c.output) if kind == "crashed" else None, about=[c], server_head=True)
+                cause=common.crash_cause(CLIENT, c.output) if kind == "crashed" else None,
+                about=[c], server_head=True)
     if n is None:
         sc.fail(_("The server did not print `Commande de N bouteille(s)` for the order."),
                 expected=expected, hint=_("After reading the order, print it: `Commande de N bouteille(s)`, "
@@ -101,7 +102,8 @@ def test_one_order(selling_out):
             cause = quantity_cause(summary)
             sc.fail(summary, expected=expected, about=[c], server_head=True, hint=cause.hint, cause=cause)
         sc.fail(_("The client ordered {n} bottles, outside [{low}, {high}].").format(n=n), expected=expected,
-                about=[c], server_head=True, hint=_("random.randint({low}, {high}) draws N in [{low}, {high}], both ends included."))
+                about=[c], server_head=True,
+                hint=_("random.randint({low}, {high}) draws N in [{low}, {high}], both ends included."))
     if not remaining or remaining[0] != STOCK - n:
         sc.fail(_("After an order of {n}, the server does not print `Reste en stock : {s} bouteille(s)`.")
                 .format(n=n, s=STOCK - n), expected=expected, about=[c], server_head=True,
@@ -204,8 +206,8 @@ def test_stock_runs_out(selling_out):
             summary = _("After the order that emptied the stock, the server did not end: with no "
                         "other client coming, it was still running {waited} later. It ended only "
                         "when one more client ({client}) connected, without printing `PLUS DE STOCK !`.")
-        sc.fail(summary.format(waited=waited, client=run.extra.label), expected=expected, about=about, outputs=[], end=True,
-                hint=_("Your server notices the empty stock only when accept() returns with one more "
+        sc.fail(summary.format(waited=waited, client=run.extra.label), expected=expected, about=about, outputs=[],
+                end=True, hint=_("Your server notices the empty stock only when accept() returns with one more "
                        "client, who may never come. Test the stock before waiting for the next "
                        "client (while stock > 0: ... accept() ...), so that the order that empties "
                        "it is the last: print `PLUS DE STOCK !` and end right after answering it. "
@@ -224,8 +226,8 @@ def test_stock_runs_out(selling_out):
         summary = _("The server never printed `PLUS DE STOCK !` and never ended after the stock ran out: "
                     "it was still running {waited} after the order that emptied it, and still after one "
                     "more client ({client}) came.")
-    sc.fail(summary.format(waited=waited, client=run.extra.label), expected=expected, about=about, outputs=[], end=True,
-            hint=_("Loop while stock > 0: once the stock is gone, the server prints "
+    sc.fail(summary.format(waited=waited, client=run.extra.label), expected=expected, about=about, outputs=[],
+            end=True, hint=_("Loop while stock > 0: once the stock is gone, the server prints "
                    "`PLUS DE STOCK !` and ends (close its socket; a thread left running keeps "
                    "the program alive)."))
 
@@ -419,7 +421,8 @@ def test_server_messages(selling_out):
     if not kinds or kinds[0] != "waiting" or kinds.count("waiting") < kinds.count("order"):
         sc.fail(_("The server does not print `Serveur en attente de commande` before each accept()."),
                 expected=WAITING.wordings[0], about=[selling_out.first], outputs=[], steps={"answer"},
-                server_lines=10, server_head=True, hint=_("print('Serveur en attente de commande') just before accept(), in the loop."))
+                server_lines=10, server_head=True,
+                hint=_("print('Serveur en attente de commande') just before accept(), in the loop."))
 
 
 @check(EX, "cross_check", N_("Cross-check (no points): your client with the reference server, the reference client with your server"))

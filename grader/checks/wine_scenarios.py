@@ -102,7 +102,7 @@ LOOP_LIMIT = math.ceil(STOCK / _WINE.order_range[1]) + 4
 MakeSandbox = Callable[..., Sandbox]  # make(scale=TIME_SCALE): a new sandbox with a network of its own
 _draw_files = itertools.count(1)
 # Causes that explain a whole scenario (see common.cause_of): told with every check it fails.
-SCENARIO_CAUSES = ("wants_args:", "keyboard:", "unwritten:", "rejects_extra:")
+SCENARIO_CAUSES = ("wants_args:", "keyboard:", "unwritten:", "rejects_extra:", "wrong_port:")
 
 
 # ---------------------------------------------------------------------------
@@ -256,7 +256,7 @@ class Client:
     ended: bool = False
     kept_output: Optional[str] = None  # once the scenario is closed
     kept_end: Optional[tuple[str, Optional[int]]] = None
-    kept_ports: Optional[list[int]] = None
+    kept_connects: Optional[list[tuple]] = None
 
     @property
     def label(self) -> str:
@@ -302,24 +302,43 @@ class Client:
                 found.append((call, value))
         return found
 
-    def connect_ports(self) -> list[int]:
-        """The ports of the addresses it called connect() with, in order."""
-        if self.kept_ports is not None:
-            return self.kept_ports
-        ports = []
+    def connects(self) -> list[tuple]:
+        """The addresses it called connect() with, in order: ('localhost', 50007)..."""
+        if self.kept_connects is not None:
+            return self.kept_connects
+        found = []
         for line in read_lines(self.connects_file):
             try:
                 address = ast.literal_eval(line)
             except (ValueError, SyntaxError):
                 continue
             if isinstance(address, tuple) and len(address) >= 2 and isinstance(address[1], int):
-                ports.append(address[1])
-        return ports
+                found.append(address)
+        return found
+
+    def connect_ports(self) -> list[int]:
+        return [address[1] for address in self.connects()]
 
     def drawn_order(self) -> Optional[tuple[str, int]]:
         """(call, N) when the client drew exactly one whole number: its order."""
         whole = [(call, v) for call, v in self.draws() if isinstance(v, int) and not isinstance(v, bool)]
         return whole[0] if len(whole) == 1 else None
+
+
+def wrong_port_cause(c: Client, port: int, address: tuple) -> Cause:
+    if CLIENT_PORT_GIVEN:
+        return Cause(f"wrong_port:{CLIENT}",
+                     _("{script} does not connect to the port given on its command line. Given port {port} "
+                       "({command}), it called connect() with {address} and printed `Service non disponible`.")
+                     .format(script=CLIENT, port=port, command=c.live.command, address=address),
+                     _("Connect to the port given on the command line, as the statement does: "
+                       "port = int(sys.argv[1]), then connect(('localhost', port))."))
+    return Cause(f"wrong_port:{CLIENT}",
+                 _("{script} does not connect to the port where the server listens ({port}). It called "
+                   "connect() with {address} and printed `Service non disponible`.").format(
+                     script=CLIENT, port=port, address=address),
+                 _("The client connects to the port the server listens on (the statement's 50007), on "
+                   "'localhost'."))
 
 
 def read_lines(path: Optional[str]) -> list[str]:
@@ -610,7 +629,7 @@ class Scenario:
             c.live.drain(quiet=0)
             c.kept_output = c.live.transcript
             c.kept_end = c.live.end_state()
-            c.kept_ports = c.connect_ports()  # the sandbox's files go with it
+            c.kept_connects = c.connects()  # the sandbox's files go with it
         self.kept_cause = self.cause()
         self.closed = True
         self.sandbox.close()
@@ -624,6 +643,12 @@ class Scenario:
             return self.kept_cause
         if self.server_cause is not None:
             return self.server_cause
+        for c in self.clients:
+            # it found no server where one listened: it called connect() elsewhere
+            connects = c.connects()
+            if (self.port is not None and connects and c.ended and c.outcome()[0] == "unavailable"
+                    and self.port not in c.connect_ports()):
+                return wrong_port_cause(c, self.port, connects[0])
         lives = ([self.server] if self.server is not None else []) + [c.live for c in self.clients]
         for live in lives:
             if live.script not in (SERVER, CLIENT):  # the grader's own stand-ins
