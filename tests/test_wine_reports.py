@@ -318,3 +318,18 @@ def test_2019_client_connecting_to_its_quantity(tmp_path):
     assert re.match(r"\[1\] wine_bottles_client\.py does not connect to the port given on its command line\. "
                     r"Given port (\d+) \(\./wine_bottles_client\.py \1 (\d+)\), it called connect\(\) with "
                     r"\('localhost', \2\) and printed `Service non disponible`\.", blocks[0][0]), blocks[0][0]
+
+
+def test_server_that_never_ends_is_told_once(tmp_path):
+    """It loops forever: stock_runs_out and invariants (a process left
+    running) share the cause, told once; the client, right, keeps its
+    queued_clients_fail (judged with the grader's server)."""
+    variant = load(SUBMISSIONS / "wine_server_never_stops")
+    proc, report, tests = grade_terminal(build(variant, tmp_path / variant.name))
+    assert failed(tests) == {"stock_runs_out", "invariants"}
+    assert tests["stock_runs_out"]["cause"] == tests["invariants"]["cause"] == "runs_on:wine_bottles_server.py"
+    assert "Processes of yours were still running after the stock ran out" in tests["invariants"]["output"]
+    blocks = assert_fits_on_a_screen(proc)
+    assert len(blocks) == 1 and blocks[0][0].startswith(
+        "[1] The server does not end once its stock is gone. The server never printed `PLUS DE STOCK !` and "
+        "never ended after the stock ran out"), blocks[0][0]

@@ -226,10 +226,18 @@ def test_stock_runs_out(selling_out):
         summary = _("The server never printed `PLUS DE STOCK !` and never ended after the stock ran out: "
                     "it was still running {waited} after the order that emptied it, and still after one "
                     "more client ({client}) came.")
-    sc.fail(summary.format(waited=waited, client=run.extra.label), expected=expected, about=about, outputs=[],
-            end=True, hint=_("Loop while stock > 0: once the stock is gone, the server prints "
-                   "`PLUS DE STOCK !` and ends (close its socket; a thread left running keeps "
-                   "the program alive)."))
+    summary = summary.format(waited=waited, client=run.extra.label)
+    cause = runs_on_cause(summary)
+    sc.fail(summary, expected=expected, about=about, outputs=[], end=True, hint=cause.hint, cause=cause)
+
+
+def runs_on_cause(seen: str) -> Cause:
+    """A server still running once its stock is gone: told once for
+    stock_runs_out and invariants (processes left running), with what the
+    first of them `seen`."""
+    return Cause(f"runs_on:{SERVER}", _("The server does not end once its stock is gone.") + " " + seen,
+                 _("Loop while stock > 0: once the stock is gone, the server prints `PLUS DE STOCK !` and "
+                   "ends (close its socket; a thread left running keeps the program alive)."))
 
 
 @check(EX, "one_at_a_time", N_("Clients started at once are each served, one after the other"))
@@ -392,10 +400,14 @@ def test_invariants(selling_out, queue, queued_at_end, scenarios):
                     hint=_("Every way a client can end prints one of the three messages, without a "
                            "traceback: catch OSError around connect(), send() and recv()."))
     if selling_out.left and selling_out.emptied:  # with bottles left, the server rightly goes on
-        selling_out.scenario.fail(
-            _("Processes of yours were still running after the stock ran out: {left}.").format(
-                left="; ".join(selling_out.left)), end=True, about=selling_out.sequence[-1:], outputs=[],
-            hint=_("When the stock is gone the server ends, and every client ends once answered."))
+        sc = selling_out.scenario
+        summary = _("Processes of yours were still running after the stock ran out: {left}.").format(
+            left="; ".join(selling_out.left))
+        # the server itself: the cause stock_runs_out tells
+        cause = runs_on_cause(summary) if sc.server_end()[0] == "running" else None
+        sc.fail(summary, end=True, about=selling_out.sequence[-1:], outputs=[], cause=cause,
+                hint=cause.hint if cause else _("When the stock is gone the server ends, and every client "
+                                                "ends once answered."))
     # The clients of the grader's server that went away (see queued_clients_fail,
     # which tells the same cause): it delivered nothing.
     try:
