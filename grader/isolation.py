@@ -332,6 +332,7 @@ class TcpSocket:
     local_port: int
     remote_port: int
     state: str
+    rx_queue: int = 0  # bytes received that no process has read yet
 
 
 def open_files(pid: int, prefix: str) -> set[str]:
@@ -366,7 +367,8 @@ def _tcp_table(pid: int) -> list[TcpSocket]:
                     fields = line.split()
                     local, remote, state, inode = fields[1], fields[2], fields[3], fields[9]
                     table.append(TcpSocket(int(inode), int(local.rsplit(":", 1)[1], 16),
-                                           int(remote.rsplit(":", 1)[1], 16), state))
+                                           int(remote.rsplit(":", 1)[1], 16), state,
+                                           int(fields[4].split(":")[1], 16)))
         except (OSError, StopIteration, IndexError, ValueError):
             continue
     return table
@@ -391,6 +393,21 @@ def connected_to(pid: int, port: int) -> bool:
     (a connection waiting in a server's queue counts: the server need not have
     accepted it)."""
     return any(s.state == TCP_ESTABLISHED and s.remote_port == port for s in tcp_sockets([pid]))
+
+
+def queued_connections(pid: int, port: int) -> dict[int, int]:
+    """The connections to `port`, in PID's network namespace, that the kernel
+    has established but no process has accepted yet (they wait in the
+    server's listen queue): the client's port -> the bytes the client sent
+    that wait there unread. Such a socket belongs to no process (inode 0)."""
+    return {s.remote_port: s.rx_queue for s in _tcp_table(pid)
+            if s.state == TCP_ESTABLISHED and s.local_port == port and s.inode == 0}
+
+
+def local_port_to(pid: int, port: int) -> Optional[int]:
+    """The port of PID's end of its established connection to `port`."""
+    return next((s.local_port for s in tcp_sockets([pid])
+                 if s.state == TCP_ESTABLISHED and s.remote_port == port), None)
 
 
 if __name__ == "__main__":

@@ -3,13 +3,20 @@
 The scenarios these checks judge, and how they run: grader/checks/wine_scenarios.py."""
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Optional
+
 from grader.checks import common
 from grader.checks.common import python_error
-from grader.checks.wine_scenarios import (CLIENT, DELAY, MIN_DELAY, ORDER_HIGH, ORDER_LOW, QUANTITY_GIVEN, SERVER,
-                                          SERVICE_GAP, STOCK, UNAVAILABLE, WAITING, received_total)
+from grader.checks.wine_scenarios import (CLIENT, CLIENT_LIMIT, DELAY, MIN_DELAY, ORDER_HIGH, ORDER_LOW, QUANTITY_GIVEN,
+                                          SERVER, SERVICE_GAP, STOCK, UNAVAILABLE, WAITING, Client, ServerGone,
+                                          end_text, ending_note, ignored_quantities, last_line, quantity_cause,
+                                          received_total)
 # pytest finds the fixtures of a test module in its namespace: imported by
 # name, they serve the checks below (and only them, unlike conftest.py's).
-from grader.checks.wine_scenarios import no_server, queue, queued_at_end, scenarios, selling_out  # noqa: F401
+from grader.checks.wine_scenarios import (no_server, queue, queued_at_end, scenarios, selling_out,  # noqa: F401
+                                          server_gone)
+from grader.feedback import Cause, CheckFailed
 from grader.i18n import N_, _
 from grader.runner import check
 
@@ -26,11 +33,12 @@ def test_client_launch(no_server):
     common.check_launch_problems(CLIENT, no_server.sandbox.submission.launch_problems(CLIENT))
     cause = no_server.cause()
     if cause is not None:
-        no_server.fail(cause.summary, hint=cause.hint, cause=cause)
+        no_server.fail(cause.summary, hint=cause.hint, cause=cause, about=no_server.clients)
     c = no_server.clients[0]
     if not c.output.strip():
         no_server.fail(_("The client printed nothing at all: it does not seem to be written yet."),
-                       hint=_("The client connects to the server, sends its order, prints the answer."))
+                       hint=_("The client connects to the server, sends its order, prints the answer."),
+                       about=[c])
 
 
 @check(EX, "no_server", N_("Client with no server: `Service non disponible`, no traceback"))
@@ -42,14 +50,14 @@ def test_no_server(no_server):
     expected = UNAVAILABLE.wordings[0]
     if kind == "crashed":
         no_server.fail(_("With no server, the client crashed") + python_error(c.output) + ".",
-                       expected=expected, cause=common.crash_cause(CLIENT, c.output),
+                       expected=expected, cause=common.crash_cause(CLIENT, c.output), about=[c],
                        hint=_("connect() raises ConnectionRefusedError when no server listens: put it "
                               "in a try: ... except OSError: block that prints `Service non disponible`."))
     if kind == "running":
-        no_server.fail(_("With no server, the client did not end."), expected=expected,
+        no_server.fail(_("With no server, the client did not end."), expected=expected, about=[c],
                        hint=_("When connect() fails, print the message and stop (sys.exit)."))
     no_server.fail(_("With no server, the client does not print `Service non disponible`."),
-                   expected=expected,
+                   expected=expected, about=[c],
                    hint=_("When connect() fails (except OSError), print `Service non disponible`."))
 
 
@@ -74,22 +82,31 @@ def test_one_order(selling_out):
         }
         sc.fail(_("The client did not print the bottles it received."), expected=expected,
                 hint=hints.get(kind, _("Print the answer as `N bouteille(s) recue(s)`.")),
-                cause=common.crash_cause(CLIENT, c.output) if kind == "crashed" else None)
+                cause=common.crash_cause(CLIENT, c.output) if kind == "crashed" else None,
+                about=[c], server_head=True)
     if n is None:
         sc.fail(_("The server did not print `Commande de N bouteille(s)` for the order."),
                 expected=expected, hint=_("After reading the order, print it: `Commande de N bouteille(s)`, "
-                                          "N the quantity read."))
+                                          "N the quantity read."), about=[c], server_head=True)
     if k != n:
         sc.fail(_("The client says {k} bottles received, the server says {n} ordered.").format(k=k, n=n),
-                expected=expected,
+                expected=expected, about=[c], server_head=True,
                 hint=_("With {stock} bottles in stock the server delivers all of the order: it sends "
                        "back the quantity delivered, and the client prints that quantity."))
     if not ORDER_LOW <= n <= ORDER_HIGH:
+        ignored = ignored_quantities(sc, [c])
+        if ignored:  # given a quantity in the range: the client's own number
+            summary = _("The client was given {asked} on its command line ({command}) as the quantity to "
+                        "order, but the server read an order of {n}.").format(
+                asked=ignored[0][0], command=c.live.command, n=n)
+            cause = quantity_cause(summary)
+            sc.fail(summary, expected=expected, about=[c], server_head=True, hint=cause.hint, cause=cause)
         sc.fail(_("The client ordered {n} bottles, outside [{low}, {high}].").format(n=n), expected=expected,
+                about=[c], server_head=True,
                 hint=_("random.randint({low}, {high}) draws N in [{low}, {high}], both ends included."))
     if not remaining or remaining[0] != STOCK - n:
         sc.fail(_("After an order of {n}, the server does not print `Reste en stock : {s} bouteille(s)`.")
-                .format(n=n, s=STOCK - n), expected=expected,
+                .format(n=n, s=STOCK - n), expected=expected, about=[c], server_head=True,
                 hint=_("The stock starts at {stock}; after each order print what is left: "
                        "`Reste en stock : S bouteille(s)`, S the stock now."))
 
@@ -99,7 +116,7 @@ def test_delay(selling_out):
     sc, c = selling_out.scenario, selling_out.first
     if c.received is None or c.answered_at is None or c.released_at is None:
         sc.fail(_("The client got no answer, so the delay could not be measured."),
-                hint=_("See the check of one order first."))
+                hint=_("See the check of one order first."), about=[c], server_head=True)
     # From the server's release (it was paused while the client connected, so
     # it had not read the order yet) to the answer printed: never shorter than
     # the server's wait, however late the grader gets to run on a busy machine.
@@ -107,7 +124,7 @@ def test_delay(selling_out):
     if waited < MIN_DELAY:
         sc.fail(_("The answer came {s:.1f} s after the server could read the order (on the "
                   "program's clock); the statement asks for {delay} s.").format(s=waited),
-                expected=_("at least {delay} s between the order and the answer"),
+                expected=_("at least {delay} s between the order and the answer"), about=[c], server_head=True,
                 hint=_("Between receiving the order and send(), wait: time.sleep({delay})."))
 
 
@@ -124,25 +141,57 @@ def test_stock_runs_out(selling_out):
     if None in got:
         c = served[got.index(None)]
         sc.fail(_("{client} got no bottles although the stock was not used up.").format(client=c.label),
-                expected=expected,
+                expected=expected, about=[c],
                 hint=_("The server serves orders one after the other until the stock is 0: "
                        "its accept() loop goes on while stock > 0."))
     total = sum(got)
-    if total > STOCK or any(v < 0 for v in log.values("remaining")):
-        sc.fail(_("The server delivered {total} bottles in all, more than its stock of {stock}.").format(total=total),
-                expected=expected,
+    last = served[-1:]
+    remaining = log.values("remaining")
+    below = [v for v in remaining if v < 0]
+    if total > STOCK and not below and remaining and STOCK - remaining[-1] < total:
+        # the server's log shows less taken from the stock than the clients say they got
+        before = remaining[-2] if len(remaining) > 1 else STOCK
+        sc.fail(_("The clients say they received {total} bottles in all, more than the stock of {stock}, but "
+                  "the server's stock went down by {removed}: {client} printed `{line}` when {before} "
+                  "bottles were left.").format(total=total, removed=STOCK - remaining[-1], client=served[-1].label,
+                                               line=last_line(served[-1].output), before=before),
+                expected=expected, about=last, outputs=last, server_lines=6,
+                hint=_("The client prints the quantity the server sends back (what recv() returns), which "
+                       "is less than its order when the stock runs low; not the quantity it ordered."))
+    if total > STOCK or below:
+        shown = (_("the server's stock went down to {stock_left} (`Reste en stock : {stock_left} bouteille(s)`)")
+                 .format(stock_left=below[-1]) if below else
+                 _("the clients say they received {total} bottles in all").format(total=total))
+        sc.fail(_("The server delivered more bottles than its stock of {stock}: {shown}.").format(shown=shown),
+                expected=expected, about=last, outputs=[], server_lines=8,
                 hint=_("Deliver min(order, stock), never more than what is left: the stock must "
                        "not go below 0."))
     if total < STOCK:
+        ignored = ignored_quantities(sc, served)
+        if ignored:  # orders of 0 never empty the stock
+            seen = _("The clients were given orders of {given} on their command line, and the server read "
+                     "orders of {read}.").format(given=", ".join(map(str, ignored[0])),
+                                                 read=", ".join(map(str, ignored[1])))
+            cause = quantity_cause(seen)
+            sc.fail(_("The clients received {total} bottles in all: the stock of {stock} is not used up.").format(
+                    total=total) + " " + seen,
+                    expected=expected, about=last, outputs=[], server_lines=8, hint=cause.hint, cause=cause)
         sc.fail(_("The clients received {total} bottles in all: the stock of {stock} is not used up.").format(
-                total=total), expected=expected,
+                total=total), expected=expected, about=last, outputs=[], server_lines=8,
                 hint=_("When the stock is smaller than the order, deliver what is left (min(order, "
                        "stock)), so the stock ends at exactly 0."))
     if run.sold_out_alone and run.ended_alone:
         return
+    about = [*last, *([run.extra] if run.extra else [])]
     waited = _("{real:.0f} s ({virtual:.0f} s on its clock)").format(
         real=run.waited, virtual=run.waited * sc.sandbox.time_scale)
-    if run.extra is not None and sc.server_end()[0] != "running":
+    if run.ended_alone:  # without PLUS DE STOCK !
+        sc.fail(_("After the order that emptied the stock, the server ended by itself ({end}) without "
+                  "printing `PLUS DE STOCK !`.").format(end=end_text(sc.server_end())),
+                expected=expected, about=last, outputs=[], end=True,
+                hint=_("When the stock reaches 0, leave the loop (while stock > 0:), print "
+                       "`PLUS DE STOCK !` and end."))
+    if sc.server_end()[0] != "running":
         # it ended, but only once one more client came
         if run.sold_out_alone:
             summary = _("After the order that emptied the stock, the server printed `PLUS DE STOCK !` "
@@ -156,28 +205,39 @@ def test_stock_runs_out(selling_out):
         else:
             summary = _("After the order that emptied the stock, the server did not end: with no "
                         "other client coming, it was still running {waited} later. It ended only "
-                        "when one more client ({client}) connected.")
-        sc.fail(summary.format(waited=waited, client=run.extra.label), expected=expected,
-                hint=_("Your server notices the empty stock only when accept() returns with one more "
+                        "when one more client ({client}) connected, without printing `PLUS DE STOCK !`.")
+        sc.fail(summary.format(waited=waited, client=run.extra.label), expected=expected, about=about, outputs=[],
+                end=True, hint=_("Your server notices the empty stock only when accept() returns with one more "
                        "client, who may never come. Test the stock before waiting for the next "
                        "client (while stock > 0: ... accept() ...), so that the order that empties "
                        "it is the last: print `PLUS DE STOCK !` and end right after answering it. "
                        "With a thread per client, the main loop goes back to accept() before the "
                        "thread has updated the stock: serve the client in the loop itself."))
-    if not run.sold_out_alone and not log.sold_out:
-        sc.fail(_("The server did not print `PLUS DE STOCK !` when the stock ran out, and was still "
-                  "running {waited} after the last order{extra}.").format(
-                    waited=waited, extra=_(", even after one more client came") if run.extra else ""),
-                expected=expected,
-                hint=_("When the stock reaches 0, leave the loop (while stock > 0:), print "
-                       "`PLUS DE STOCK !` and end."))
-    sc.fail(_("The server is still running after the stock ran out: {waited} after the last "
-              "order{extra}.").format(
-                waited=waited, extra=_(", even after one more client came") if run.extra else ""),
-            expected=expected,
-            hint=_("Loop while stock > 0: once the stock is gone, the server prints "
-                   "`PLUS DE STOCK !` and ends (close its socket; a thread left running keeps "
-                   "the program alive)."))
+    # still running, even after one more client came
+    if run.sold_out_alone:
+        summary = _("After the order that emptied the stock, the server printed `PLUS DE STOCK !` but did "
+                    "not end: it was still running {waited} later, and still after one more client "
+                    "({client}) came.")
+    elif run.sold_out_after_extra:
+        summary = _("After the order that emptied the stock, the server neither printed `PLUS DE STOCK !` "
+                    "nor ended: it was still running {waited} later. It printed `PLUS DE STOCK !` when "
+                    "one more client ({client}) came, and was still running after that.")
+    else:
+        summary = _("The server never printed `PLUS DE STOCK !` and never ended after the stock ran out: "
+                    "it was still running {waited} after the order that emptied it, and still after one "
+                    "more client ({client}) came.")
+    summary = summary.format(waited=waited, client=run.extra.label)
+    cause = runs_on_cause(summary)
+    sc.fail(summary, expected=expected, about=about, outputs=[], end=True, hint=cause.hint, cause=cause)
+
+
+def runs_on_cause(seen: str) -> Cause:
+    """A server still running once its stock is gone: told once for
+    stock_runs_out and invariants (processes left running), with what the
+    first of them `seen`."""
+    return Cause(f"runs_on:{SERVER}", _("The server does not end once its stock is gone.") + " " + seen,
+                 _("Loop while stock > 0: once the stock is gone, the server prints `PLUS DE STOCK !` and "
+                   "ends (close its socket; a thread left running keeps the program alive)."))
 
 
 @check(EX, "one_at_a_time", N_("Clients started at once are each served, one after the other"))
@@ -189,7 +249,7 @@ def test_one_at_a_time(queue):
     missing = [c for c in queue.clients if c.received is None]
     if missing:
         sc.fail(_("{client} did not get its bottles when three clients ordered at once.").format(
-                client=missing[0].label), expected=expected,
+                client=missing[0].label), expected=expected, about=missing[:1],
                 hint=_("The server accepts the clients one after the other: after answering one, "
                        "it closes that connection and goes back to accept(); listen(5) lets "
                        "the others wait meanwhile."))
@@ -211,7 +271,7 @@ def test_one_at_a_time(queue):
                           "{delay} s apart: {seen} after the server could read their orders (on its "
                           "clock). Served one after the other, with {delay} s each, answer number {k} "
                           "cannot come before {soonest:.0f} s.").format(seen=seen, k=k, soonest=DELAY * k),
-                        expected=expected,
+                        expected=expected, about=queue.clients, outputs=[], server_lines=8, steps={"answer"},
                         hint=_("The statement's server serves one client at a time, like "
                                "echo-server.py: accept a client, read its order, wait {delay} s, answer, "
                                "close, and only then accept the next one. A thread (or a process) "
@@ -222,49 +282,76 @@ def test_one_at_a_time(queue):
     if figures != ["order", "remaining"] * len(queue.clients):
         sc.fail(_("The server's log does not show the orders one after the other (an order, "
                   "its stock, then the next order)."), expected=expected,
+                about=queue.clients, outputs=[], server_lines=12, steps={"answer"},
                 hint=_("One client at a time, as echo-server.py: accept, read the order, wait, "
                        "update the stock, answer, close; then the next one."))
     if sorted(log.values("order")) != sorted(c.received for c in queue.clients):
         sc.fail(_("The quantities the clients received are not the orders the server printed."),
-                expected=expected,
+                expected=expected, about=queue.clients, outputs=[], server_lines=12, steps={"answer"},
                 hint=_("Each client must get the answer to its own order, with the stock far "
                        "from empty: the whole order."))
 
 
 @check(EX, "queued_clients_fail", N_("Clients still waiting when the server quits print `Echec commande`, no traceback"))
-def test_queued_clients_fail(queued_at_end):
-    sc = queued_at_end.scenario
-    if not queued_at_end.queued:
-        sc.fail(_("No client could be left waiting: the server had stopped serving before its "
-                  "stock ran out."),
-                hint=_("See the check of orders until the stock is gone."))
-    expected = _("each waiting client: `Echec commande`")
-    for c in queued_at_end.queued:
-        kind, k = c.outcome()
-        if kind == "failed":
-            continue
-        if c.connected_at is None and kind == "unavailable":
-            continue  # it never got into the queue (a small listen() backlog): a fair answer
-        if kind == "crashed":
-            sc.fail(_("{client} was waiting when the server quit, and crashed").format(client=c.label)
-                    + python_error(c.output) + ".", expected=expected,
-                    cause=common.crash_cause(CLIENT, c.output),
-                    hint=_("When the server goes away, recv() raises ConnectionResetError (or "
-                           "returns b''): catch it (except OSError) and print `Echec commande`."))
-        if kind == "received":
-            sc.fail(_("{client} received {k} bottles after the stock was gone.").format(client=c.label, k=k),
-                    expected=expected,
-                    hint=_("Once the stock is 0 the server prints `PLUS DE STOCK !` and ends: the "
-                           "clients still waiting then see the connection closed."))
-        if kind == "running":
-            sc.fail(_("{client} was still waiting long after the server ran out of stock.").format(
-                    client=c.label), expected=expected,
-                    hint=_("The server must end when the stock is gone, which closes the waiting "
-                           "connections; the client then prints `Echec commande`."))
-        sc.fail(_("{client} was waiting when the server quit and did not print `Echec commande`.").format(
-                client=c.label), expected=expected,
-                hint=_("An empty answer (b'') or ConnectionResetError means the server is gone: "
-                       "print `Echec commande`."))
+def test_queued_clients_fail(server_gone):
+    # Judged with the grader's server (see ServerGone), whatever the student's does.
+    for c in server_gone.clients:
+        problem = gone_problem(server_gone, c)
+        if problem is not None:
+            summary, hint, cause = problem
+            server_gone.scenario.fail(summary, hint=hint, cause=cause, about=[c], server_lines=0,
+                                      expected=_("each waiting client: `Echec commande`, no traceback"))
+
+
+def gone_problem(run: ServerGone, c: Client) -> Optional[tuple[str, str, Optional[Cause]]]:
+    """What is wrong with client `c` of the grader's server that went away:
+    (summary, hint, cause), None if it printed `Echec commande`. The cause is
+    the same for both checks that judge it (queued_clients_fail,
+    invariants), so that the report tells it once."""
+    kind, k = c.outcome()
+    if kind == "failed":
+        return None
+    if c.number not in run.waiting:  # the situation could not be made
+        if c.connected_at is None:
+            said = f"`{last_line(c.output)}`" if c.output.strip() else _("nothing")
+            summary = _("{client} did not connect to the grader's server, which listened on port {port} "
+                        "({where}): it printed {said} and ended, {end}. No client could be made to wait, "
+                        "so this check could not judge your client.").format(
+                client=c.label, port=run.port, where=run.where, said=said, end=end_text(c.end()))
+        else:
+            summary = _("{client} was not waiting for its answer when the grader's server went away: "
+                        "{note}. So this check could not judge your client.").format(
+                client=c.label, note=ending_note(c) if c.ended else _("it was busy, not waiting in recv()"))
+        return summary, _("The client connects, sends its order, then waits for the answer (recv()) "
+                          "as long as it takes."), None
+    where = (_("waiting in the queue of the grader's server") if c.number in run.queued
+             else _("its order read by the grader's server"))
+    gone = _("When the server goes away, recv() raises ConnectionResetError (a client still in its queue) "
+             "or returns b'' (the connection it had accepted is closed): catch the one (except OSError) "
+             "and test the other (if not answer:), and print `Echec commande`.")
+    if kind == "crashed":
+        crash = common.crash_cause(CLIENT, c.output)
+        return (_("{client} was waiting for its answer ({where}) when the server went away, and crashed{error}.")
+                .format(client=c.label, where=where, error=python_error(c.output)), gone,
+                replace(crash, hint=gone) if crash else None)
+    if kind == "running":
+        summary = _("{client} was waiting for its answer ({where}) when the server went away, and was still "
+                    "running, waiting, {limit:.0f} s later: it never noticed that the server was gone.").format(
+            client=c.label, where=where, limit=CLIENT_LIMIT)
+    elif kind == "received":
+        summary = _("{client} printed `{line}` when the server went away, although it never got an answer: "
+                    "the server delivered nothing.").format(client=c.label, line=last_line(c.output))
+    elif kind == "unavailable":
+        summary = _("{client} was connected and waiting for its answer ({where}) when the server went away, "
+                    "and printed `Service non disponible`: that is the message for a server it cannot reach; "
+                    "here the order failed.").format(client=c.label, where=where)
+        return summary, _("Print `Service non disponible` when connect() fails, `Echec commande` when the "
+                          "server goes away after that."), None
+    else:
+        said = f"`{last_line(c.output)}`" if c.output.strip() else _("nothing")
+        summary = _("{client} was waiting for its answer ({where}) when the server went away, and printed "
+                    "{said} instead of `Echec commande`.").format(client=c.label, where=where, said=said)
+    return summary, gone, Cause(f"server_gone:{CLIENT}:{kind}", summary, gone)
 
 
 @check(EX, "random_orders", N_("The client orders a random quantity in [{low}, {high}]") if not QUANTITY_GIVEN
@@ -275,35 +362,65 @@ def test_random_orders(scenarios):
     if len(set(seeded)) == 1 and not QUANTITY_GIVEN:
         run.scenario.fail(_("Over {runs} runs with different random seeds, the client always ordered "
                             "{n} bottles.").format(runs=len(seeded), n=seeded[0]),
+                          about=run.scenario.clients, outputs=[], steps={"answer"},
                           hint=_("Draw the order at random each time: n = random.randint({low}, {high})."))
 
 
 @check(EX, "invariants", N_("Over every run: deliveries add up to what left the stock, every client ends with one of the three messages, nothing left running"))
-def test_invariants(selling_out, queue, queued_at_end):
+def test_invariants(selling_out, queue, queued_at_end, scenarios):
     for sc in (selling_out.scenario, queue.scenario, queued_at_end.scenario):
         log = sc.server_log()
         remaining = log.values("remaining")
         received = received_total(sc.clients)
+        if remaining and received != STOCK - remaining[-1]:
+            sc.fail(_("The clients say they received {got} bottles in all (`N bouteille(s) recue(s)`), but the "
+                      "server's stock went down by {removed}.").format(got=received, removed=STOCK - remaining[-1]),
+                    about=sc.clients[-1:], server_lines=8,
+                    hint=_("The server sends back exactly the quantity it takes from the stock (min(order, "
+                           "stock)) and prints the stock after the update; the client prints that answer, "
+                           "not its order."))
         if received > STOCK:
             sc.fail(_("The clients received {got} bottles in all, more than the {stock} in stock.").format(
-                    got=received),
+                    got=received), about=sc.clients[-1:], server_lines=8,
                     hint=_("Deliver min(order, stock): never more than what is left."))
-        if remaining and received != STOCK - remaining[-1]:
-            sc.fail(_("The clients received {got} bottles in all, but the stock went down by {removed}.")
-                    .format(got=received, removed=STOCK - remaining[-1]),
-                    hint=_("Send back exactly the quantity taken from the stock, and print the "
-                           "stock after the update."))
         odd = [c for c in sc.clients if c.outcome()[0] not in ("received", "failed", "unavailable")]
         if odd:
-            sc.fail(_("{client} did not end with one of the statement's messages.").format(client=odd[0].label),
+            c = odd[0]
+            kind, _k = c.outcome()
+            if kind == "crashed":
+                summary = _("{client} crashed{error}.").format(client=c.label, error=python_error(c.output))
+            elif kind == "running":
+                summary = _("{client} was still running, waiting for an answer, when the grader stopped "
+                            "it.").format(client=c.label)
+            else:
+                summary = _("{client} did not end with one of the statement's messages.").format(client=c.label)
+            sc.fail(summary, about=[c],
                     expected=_("`N bouteille(s) recue(s)`, `Echec commande` or `Service non disponible`"),
+                    cause=common.crash_cause(CLIENT, c.output) if kind == "crashed" else None,
                     hint=_("Every way a client can end prints one of the three messages, without a "
                            "traceback: catch OSError around connect(), send() and recv()."))
-    if selling_out.left:
-        selling_out.scenario.fail(
-            _("Processes of yours were still running after the stock ran out: {left}.").format(
-                left="; ".join(selling_out.left)),
-            hint=_("When the stock is gone the server ends, and every client ends once answered."))
+    if selling_out.left and selling_out.emptied:  # with bottles left, the server rightly goes on
+        sc = selling_out.scenario
+        summary = _("Processes of yours were still running after the stock ran out: {left}.").format(
+            left="; ".join(selling_out.left))
+        # the server itself: the cause stock_runs_out tells
+        cause = runs_on_cause(summary) if sc.server_end()[0] == "running" else None
+        sc.fail(summary, end=True, about=selling_out.sequence[-1:], outputs=[], cause=cause,
+                hint=cause.hint if cause else _("When the stock is gone the server ends, and every client "
+                                                "ends once answered."))
+    # The clients of the grader's server that went away (see queued_clients_fail,
+    # which tells the same cause): it delivered nothing.
+    try:
+        gone = scenarios["server_gone"].result()
+    except CheckFailed:  # no client could be made to wait: queued_clients_fail says why
+        return
+    for c in gone.clients:
+        kind, _k = c.outcome()
+        if c.number in gone.waiting and kind not in ("failed", "unavailable"):
+            summary, hint, cause = gone_problem(gone, c)
+            gone.scenario.fail(summary, hint=hint, cause=cause, about=[c], server_lines=0,
+                               expected=_("`N bouteille(s) recue(s)`, `Echec commande` or `Service non "
+                                          "disponible`; from a server that delivered nothing, `Echec commande`"))
 
 
 @check(EX, "server_messages", N_("The server prints `Serveur en attente de commande` before each client"))
@@ -315,7 +432,8 @@ def test_server_messages(selling_out):
     # not placed: a server that serves in threads prints them in any order.
     if not kinds or kinds[0] != "waiting" or kinds.count("waiting") < kinds.count("order"):
         sc.fail(_("The server does not print `Serveur en attente de commande` before each accept()."),
-                expected=WAITING.wordings[0],
+                expected=WAITING.wordings[0], about=[selling_out.first], outputs=[], steps={"answer"},
+                server_lines=10, server_head=True,
                 hint=_("print('Serveur en attente de commande') just before accept(), in the loop."))
 
 

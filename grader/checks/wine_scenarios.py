@@ -26,7 +26,19 @@ before it sends SIGCONT, to the moment it sees an answer: a busy machine can
 only make them look longer. So one client at a time is judged by what the
 clients see (the k-th answer no sooner than about k x 3 s after the release),
 and a correct server can never look too fast. The server's 3 s wait runs
-TIME_SCALE (QUEUE_SCALE, FAST_SCALE) times faster."""
+TIME_SCALE (QUEUE_SCALE, FAST_SCALE) times faster.
+
+The clients' `Echec commande` is judged with the grader's own server
+(ServerGone, fakes/wine_server_gone.py) on the port where the client connects
+(recorded with no server running: TPGRADER_CONNECT_LOG): it reads one order,
+two more clients wait in its listen queue, and the grader checks from the
+kernel that each waits (connected, its order sent, blocked) before it makes
+that server go away; no sleep stands for it.
+
+Each scenario's timeline marks what each step is about (Story), so that a
+failed check shows in the terminal the steps and the output lines of the
+clients it judges (Scenario.fail's `about`); --details, the JSON and the HTML
+report show all of it."""
 from __future__ import annotations
 
 import ast
@@ -41,19 +53,20 @@ import time
 import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from signal import SIGCONT, SIGSTOP
-from typing import Callable, Optional
+from signal import SIGCONT, SIGSTOP, SIGTERM
+from typing import Callable, Optional, Sequence
 
 import pytest
 
 from grader.checks import common
 from grader.checks.common import Timeline, python_error, tail
 from grader.draws import client_seed
-from grader.feedback import Cause, fail
+from grader.feedback import Cause, CheckFailed, fail
 from grader.harness import LiveProcess, Sandbox, waits_for_keyboard
 from grader.i18n import _
 from grader.lab import active_lab
-from grader.isolation import TCP_ESTABLISHED, connected_to, listening_ports, tcp_sockets
+from grader.isolation import (TCP_ESTABLISHED, connected_to, listening_ports, local_port_to, queued_connections,
+                               tcp_sockets)
 
 _WINE = active_lab().exercises["wine_bottles"]
 SERVER = _WINE.script("server")
@@ -64,6 +77,7 @@ SERVER_ARGS = _WINE.args_of("server")
 CLIENT_ARGS = _WINE.args_of("client")
 PORT_GIVEN = any("{port}" in a for a in SERVER_ARGS)
 QUANTITY_GIVEN = any("{quantity}" in a for a in CLIENT_ARGS)
+CLIENT_PORT_GIVEN = any("{port}" in a for a in CLIENT_ARGS)
 STOCK = _WINE.stock  # the statement's 300
 DELAY = _WINE.delay  # the statement's 3 s
 TIME_SCALE = 10  # the server's 3 s take 0.3 s
@@ -88,7 +102,7 @@ LOOP_LIMIT = math.ceil(STOCK / _WINE.order_range[1]) + 4
 MakeSandbox = Callable[..., Sandbox]  # make(scale=TIME_SCALE): a new sandbox with a network of its own
 _draw_files = itertools.count(1)
 # Causes that explain a whole scenario (see common.cause_of): told with every check it fails.
-SCENARIO_CAUSES = ("wants_args:", "keyboard:", "unwritten:", "rejects_extra:")
+SCENARIO_CAUSES = ("wants_args:", "keyboard:", "unwritten:", "rejects_extra:", "wrong_port:")
 
 
 # ---------------------------------------------------------------------------
@@ -125,7 +139,9 @@ def wording_pattern(wording: str, accents: bool = False) -> str:
             gap += separator
             continue
         if parts:
-            parts.append(r"\W*" if gap.strip() else r"\s*" if parts[-1] == _NUMBER else r"\s+")
+            # before a number, as little as it takes: the sign of `stock : -39` is the number's
+            parts.append((r"\W*?" if number else r"\W*") if gap.strip() else r"\s*" if parts[-1] == _NUMBER
+                         else r"\s+")
         gap = ""
         if number:
             parts.append(_NUMBER)
@@ -230,6 +246,7 @@ class Client:
     live: LiveProcess
     started: float
     draws_file: Optional[str] = None  # where sitecustomize writes its random draws
+    connects_file: Optional[str] = None  # and the addresses it connect()s to
     connected_at: Optional[float] = None  # real time (monotonic) the kernel saw it connected
     answered_at: Optional[float] = None  # when the grader saw its answer (never before it came)
     # when the server, paused while this client connected, was let go on: it
@@ -239,6 +256,7 @@ class Client:
     ended: bool = False
     kept_output: Optional[str] = None  # once the scenario is closed
     kept_end: Optional[tuple[str, Optional[int]]] = None
+    kept_connects: Optional[list[tuple]] = None
 
     @property
     def label(self) -> str:
@@ -275,15 +293,8 @@ class Client:
 
     def draws(self) -> list[tuple[str, object]]:
         """What its random module gave, in order: ("randint(0, 99)", 0), ..."""
-        if not self.draws_file:
-            return []
-        try:
-            with open(self.draws_file, encoding="utf-8", errors="replace") as f:
-                lines = f.read(65536).splitlines()
-        except OSError:
-            return []
         found = []
-        for line in lines:
+        for line in read_lines(self.draws_file):
             call, _tab, value = line.partition("\t")
             try:
                 found.append((call, ast.literal_eval(value)))
@@ -291,10 +302,55 @@ class Client:
                 found.append((call, value))
         return found
 
+    def connects(self) -> list[tuple]:
+        """The addresses it called connect() with, in order: ('localhost', 50007)..."""
+        if self.kept_connects is not None:
+            return self.kept_connects
+        found = []
+        for line in read_lines(self.connects_file):
+            try:
+                address = ast.literal_eval(line)
+            except (ValueError, SyntaxError):
+                continue
+            if isinstance(address, tuple) and len(address) >= 2 and isinstance(address[1], int):
+                found.append(address)
+        return found
+
+    def connect_ports(self) -> list[int]:
+        return [address[1] for address in self.connects()]
+
     def drawn_order(self) -> Optional[tuple[str, int]]:
         """(call, N) when the client drew exactly one whole number: its order."""
         whole = [(call, v) for call, v in self.draws() if isinstance(v, int) and not isinstance(v, bool)]
         return whole[0] if len(whole) == 1 else None
+
+
+def wrong_port_cause(c: Client, port: int, address: tuple) -> Cause:
+    if CLIENT_PORT_GIVEN:
+        return Cause(f"wrong_port:{CLIENT}",
+                     _("{script} does not connect to the port given on its command line. Given port {port} "
+                       "({command}), it called connect() with {address} and printed `Service non disponible`.")
+                     .format(script=CLIENT, port=port, command=c.live.command, address=address),
+                     _("Connect to the port given on the command line, as the statement does: "
+                       "port = int(sys.argv[1]), then connect(('localhost', port))."))
+    return Cause(f"wrong_port:{CLIENT}",
+                 _("{script} does not connect to the port where the server listens ({port}). It called "
+                   "connect() with {address} and printed `Service non disponible`.").format(
+                     script=CLIENT, port=port, address=address),
+                 _("The client connects to the port the server listens on (the statement's 50007), on "
+                   "'localhost'."))
+
+
+def read_lines(path: Optional[str]) -> list[str]:
+    """The lines of a file the programs write for the grader (see
+    inject/sitecustomize.py), [] without one."""
+    if not path:
+        return []
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read(65536).splitlines()
+    except OSError:
+        return []
 
 
 def ending_note(c: Client) -> str:
@@ -314,13 +370,60 @@ def ending_note(c: Client) -> str:
     return _("{client} ended, {end}").format(client=c.label, end=end_text(c.end()))
 
 
+LEFT_OUT = "[... {n} lines left out: --details shows them]"  # the report's own marker (report.fit_blocks)
+# The terminal report's view of a failed check (Feedback.brief_*): the end of
+# the server's output and of each client's it is about (a traceback's last
+# frame and error, how the program ended).
+SERVER_BRIEF = 5
+CLIENT_BRIEF = 5
+
+
+class Story(Timeline):
+    """A scenario's timeline, each step marked with what it is about: a
+    client (its number), "setup" (the server starting), "server" (what the
+    grader did to it), "end" (how the run ended); a client's step also with
+    its kind ("answer": what it printed, "end": how it ended, "": the rest).
+    brief() keeps the steps of the clients a check is about, for the
+    terminal report."""
+
+    def __init__(self, scale: float):
+        super().__init__(scale)
+        self.about: dict[int, tuple[object, str]] = {}  # step (order noted) -> (what it is about, kind)
+
+    def note(self, text: str, at: Optional[float] = None, about: object = "server", step: str = "") -> None:
+        self.about[len(self.entries)] = (about, step)
+        super().note(text, at)
+
+    def brief(self, clients: set[int], end: bool, steps: Optional[set[str]] = None) -> str:
+        """The steps of `clients` (those of the kinds `steps`, None: all) with
+        the server's among them (and the run's end with `end`), then one line
+        saying how many others were left out. No clients: the whole timeline."""
+        rows = sorted(self.entries)
+        tags = [self.about.get(n, (None, "")) for _real, n, _text in rows]
+        focus = [i for i, (tag, step) in enumerate(tags) if tag in clients and (steps is None or step in steps)]
+        if not focus:
+            return self.text()
+        first, last = focus[0], focus[-1]
+        keep = [tag == "setup" or i in focus or (end and tag == "end")
+                or (tag in ("server", "end") and first - 1 <= i <= last + 1)
+                for i, (tag, _step) in enumerate(tags)]
+        lines = [self.text().split("\n", 1)[0]]
+        lines += [f"{self.stamp(real)}  {text}" for (real, _n, text), kept in zip(rows, keep) if kept]
+        if not all(keep):
+            lines.append(_(LEFT_OUT).format(n=keep.count(False)))
+        return "\n".join(lines)
+
+
 class Scenario:
     """One server and the clients the grader starts against it, in one
     sandbox; everything done and seen goes on a timeline for the report."""
 
     def __init__(self, sandbox: Sandbox):
         self.sandbox = sandbox
-        self.timeline = Timeline(sandbox.time_scale)
+        self.timeline = Story(sandbox.time_scale)
+        # the server is the grader's own (a stand-in): the report shows what
+        # it did on the timeline, not what it printed
+        self.stand_in = False
         self.server: Optional[LiveProcess] = None
         self.port: Optional[int] = None
         self.clients: list[Client] = []
@@ -336,7 +439,7 @@ class Scenario:
     def start_server(self) -> None:
         self.given_port = free_port() if PORT_GIVEN else None
         self.server = self.sandbox.spawn(SERVER, [fill_in(a, port=self.given_port) for a in SERVER_ARGS])
-        self.timeline.note(_("started {command}").format(command=self.server.command))
+        self.timeline.note(_("started {command}").format(command=self.server.command), about="setup")
         deadline = time.monotonic() + 5
         for step in itertools.count():
             if time.monotonic() >= deadline or not self.server.is_alive():
@@ -344,7 +447,7 @@ class Scenario:
             ports = listening_ports(self.server.family())
             if ports and self.given_port is not None and self.given_port not in ports:
                 self.port = min(ports)
-                self.timeline.note(_("the server listens on port {port}").format(port=self.port))
+                self.timeline.note(_("the server listens on port {port}").format(port=self.port), about="setup")
                 summary = _("The server was given port {given} on its command line ({command}) but "
                             "listens on port {port}: clients given port {given} cannot reach it.").format(
                     given=self.given_port, command=self.server.command, port=self.port)
@@ -354,14 +457,15 @@ class Scenario:
                 self.fail(summary, hint=hint, cause=self.server_cause)
             if ports:
                 self.port = self.given_port if self.given_port is not None else min(ports)
-                self.timeline.note(_("the server listens on port {port}").format(port=self.port))
+                self.timeline.note(_("the server listens on port {port}").format(port=self.port), about="setup")
                 return
             if step % 20 == 19 and waits_for_keyboard(self.server.pid):
                 break  # input(): nobody will type
             time.sleep(0.005)
         output = self.server_output()
         if not self.server.is_alive():
-            self.timeline.note(_("the server ended, {end}").format(end=end_text(self.server.end_state())))
+            self.timeline.note(_("the server ended, {end}").format(end=end_text(self.server.end_state())),
+                               about="setup")
         cause = common.cause_of_live(self.server)
         crash = python_error(output)
         if cause is not None:
@@ -413,23 +517,28 @@ class Scenario:
     def wait_server_exit(self, timeout: float) -> Optional[int]:
         status = self.server.wait(self.sandbox.stretch(timeout))
         if self.server.is_alive():
-            self.timeline.note(_("the server is still running"))
+            self.timeline.note(_("the server is still running"), about="end")
         else:
-            self.timeline.note(_("the server ended, {end}").format(end=end_text(self.server.end_state())))
+            self.timeline.note(_("the server ended, {end}").format(end=end_text(self.server.end_state())),
+                               about="end")
         return status
 
     # -- clients ------------------------------------------------------------------
 
     def start_client(self, random: str) -> Client:
-        draws = self.sandbox.write(f".tpgrader_draws_{next(_draw_files)}", "", mode=0o600)
+        number = next(_draw_files)
+        draws = self.sandbox.write(f".tpgrader_draws_{number}", "", mode=0o600)
+        connects = self.sandbox.write(f".tpgrader_connects_{number}", "", mode=0o600)
         # with no server (no port yet), a port where nobody listens
         port = self.port if self.port is not None else self.given_port or free_port()
         args = [fill_in(a, port=port, quantity=quantity_for(random)) for a in CLIENT_ARGS]
         live = self.sandbox.spawn(CLIENT, args,
-                                  env={"TPGRADER_RANDOM": random, "TPGRADER_RANDOM_LOG": str(draws)})
-        c = Client(len(self.clients) + 1, random, live, time.monotonic(), str(draws))
+                                  env={"TPGRADER_RANDOM": random, "TPGRADER_RANDOM_LOG": str(draws),
+                                       "TPGRADER_CONNECT_LOG": str(connects)})
+        c = Client(len(self.clients) + 1, random, live, time.monotonic(), str(draws), str(connects))
         self.clients.append(c)
-        self.timeline.note(_("{client} started ({how})").format(client=c.label, how=drive_text(random)))
+        self.timeline.note(_("{client} started ({how})").format(client=c.label, how=drive_text(random)),
+                           about=c.number)
         return c
 
     def wait_connected(self, clients: list[Client], timeout: float) -> None:
@@ -442,7 +551,7 @@ class Scenario:
                 if connected_to(c.live.pid, self.port):
                     c.connected_at = time.monotonic()
                     waiting.remove(c)
-                    self.timeline.note(_("{client} is connected").format(client=c.label))
+                    self.timeline.note(_("{client} is connected").format(client=c.label), about=c.number)
                 elif not c.live.is_alive():
                     waiting.remove(c)
             time.sleep(0.002)
@@ -471,11 +580,15 @@ class Scenario:
                 # A client that printed its answer and ended at once (a busy
                 # machine) leaves the answer in its terminal: read it to the
                 # end before saying it got none (seen in a soak under stress).
-                if c.live.expect(ANSWER, timeout=0.5 if ended else 0) is not None:
+                said = c.live.expect(ANSWER, timeout=0.5 if ended else 0)
+                if said is not None:
                     c.answered_at = time.monotonic()
                     pending.remove(c)
+                    if re.fullmatch("(?i)traceback|error", said):  # the traceback's last line is its error
+                        c.live.drain(quiet=0.05)
                     self.timeline.note(_("{client} printed `{line}`").format(
-                        client=c.label, line=last_line(c.live.transcript)), at=c.answered_at)
+                        client=c.label, line=last_line(c.live.transcript)), at=c.answered_at, about=c.number,
+                        step="answer")
                 elif ended:
                     pending.remove(c)
             left = deadline - time.monotonic()
@@ -488,7 +601,7 @@ class Scenario:
         for c in clients:
             c.status = c.live.wait(max(deadline - time.monotonic(), self.sandbox.stretch(0.5)))
             c.ended = not c.live.is_alive()
-            self.timeline.note(ending_note(c))
+            self.timeline.note(ending_note(c), about=c.number, step="end")
 
     def order(self, random: str, paused: bool = False) -> Client:
         """One client, started alone and waited for. `paused`: the server is
@@ -516,6 +629,7 @@ class Scenario:
             c.live.drain(quiet=0)
             c.kept_output = c.live.transcript
             c.kept_end = c.live.end_state()
+            c.kept_connects = c.connects()  # the sandbox's files go with it
         self.kept_cause = self.cause()
         self.closed = True
         self.sandbox.close()
@@ -529,6 +643,12 @@ class Scenario:
             return self.kept_cause
         if self.server_cause is not None:
             return self.server_cause
+        for c in self.clients:
+            # it found no server where one listened: it called connect() elsewhere
+            connects = c.connects()
+            if (self.port is not None and connects and c.ended and c.outcome()[0] == "unavailable"
+                    and self.port not in c.connect_ports()):
+                return wrong_port_cause(c, self.port, connects[0])
         lives = ([self.server] if self.server is not None else []) + [c.live for c in self.clients]
         for live in lives:
             if live.script not in (SERVER, CLIENT):  # the grader's own stand-ins
@@ -540,39 +660,73 @@ class Scenario:
         return None
 
     def fail(self, summary: str, hint: str, expected: Optional[str] = None,
-             cause: Optional[Cause] = None) -> None:
+             cause: Optional[Cause] = None, about: Sequence[Client] = (),
+             outputs: Optional[Sequence[Client]] = None, server_lines: int = SERVER_BRIEF,
+             server_head: bool = False, end: bool = False, steps: Optional[set[str]] = None) -> None:
         """Fail the check, showing the timeline and, for the server and each
         client, all it printed and how it ended. A cause that explains the
-        whole scenario (see cause()) comes with it, and its hint."""
+        whole scenario (see cause()) comes with it, and its hint.
+        What the check is about, for the terminal report's brief view: the
+        clients `about` (their steps on the timeline, and the end of their
+        output, or of the `outputs` clients' when given), the last
+        `server_lines` lines of the server's output (its first ones with
+        `server_head`; 0: none), with `end` how the run ended; `steps`: only
+        those steps of the clients (see Story)."""
         found = self.cause()
         if found is not None and found is not cause and found.key.startswith(SCENARIO_CAUSES):
             summary, hint, cause = summary + " " + found.summary, found.hint, found
         elif cause is None:
             cause = found
-        shown = []
-        if self.server is not None:
+        server = self.server is not None and not self.stand_in
+        shown, brief = [], []
+        if server:
             shown.append(program_block(_("server"), self.server.command, self.server_output(),
                                        self.server_end(), 20))
+            if server_lines:
+                brief.append(program_block(_("server"), self.server.command, self.server_output(),
+                                           self.server_end(), server_lines, first=server_head))
         for c in self.clients:
             shown.append(program_block(c.label, c.live.command, c.output, c.end(), 8))
-        command = self.server.command if self.server else (self.clients[0].live.command if self.clients else None)
+        brief += [program_block(c.label, c.live.command, c.output, c.end(), CLIENT_BRIEF)
+                  for c in (about if outputs is None else outputs)]
+        if server:
+            command = self.server.command
+        else:  # the grader's server, or none: what the check is about is a client
+            command = next((c.live.command for c in [*about, *self.clients]), None)
         fail(summary, command=command, context=self.timeline.text(), expected=expected,
-             actual="\n\n".join(shown), hint=hint, cause=cause)
+             actual="\n\n".join(shown), hint=hint, cause=cause,
+             brief_context=self.timeline.brief({c.number for c in about}, end, steps),
+             brief_actual="\n\n".join(brief) if brief else None)
 
 
-def program_block(who: str, command: str, output: str, end: tuple[str, Optional[int]], lines: int) -> str:
-    return "\n".join([_("{who} ({command}):").format(who=who, command=command),
-                      tail(output, lines) if output.strip() else _("(nothing)"),
-                      "(" + end_text(end) + ")"])
+def program_block(who: str, command: str, output: str, end: tuple[str, Optional[int]], lines: int,
+                  first: bool = False) -> str:
+    """What a program printed (its last `lines` lines, or with `first` its
+    first ones) and how it ended."""
+    if not output.strip():
+        shown = _("(nothing)")
+    elif first:
+        kept = output.rstrip("\n").split("\n")
+        shown = "\n".join(kept[:lines] + ([_("[... {n} lines after ...]").format(n=len(kept) - lines)]
+                                          if len(kept) > lines else []))
+    else:
+        shown = tail(output, lines)
+    return "\n".join([_("{who} ({command}):").format(who=who, command=command), shown, "(" + end_text(end) + ")"])
+
+
+def process_state(pid: int) -> str:
+    """The state letter of /proc/PID/stat: R running, S sleeping (blocked in a
+    call such as recv()), T stopped...; "" once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
 
 
 def is_stopped(pid: int) -> bool:
     """The process is stopped by a signal (state T in /proc/PID/stat)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] in ("T", "t")
-    except (OSError, IndexError):
-        return False
+    return process_state(pid) in ("T", "t")
 
 
 def seeded(public: int) -> str:
@@ -659,9 +813,10 @@ def run_selling_out(make: MakeSandbox) -> SellingOut:
         run.sold_out_alone = ServerLog.parse(sc.server_output()).sold_out
         run.ended_alone = not sc.server.is_alive()
         if run.ended_alone:
-            sc.timeline.note(_("the server ended by itself, {end}").format(end=end_text(sc.server.end_state())))
+            sc.timeline.note(_("the server ended by itself, {end}").format(end=end_text(sc.server.end_state())),
+                             about="end")
         else:
-            sc.timeline.note(_("no other client came: the server is still running"))
+            sc.timeline.note(_("no other client came: the server is still running"), about="end")
             before = len(sc.server_output())
             run.extra = sc.order("high")
             sc.wait_server_exit(timeout=1)
@@ -737,6 +892,157 @@ def run_no_server(make: MakeSandbox) -> Scenario:
     return sc
 
 
+STAND_IN = "tpgrader_wine_server_gone.py"
+
+
+@dataclass
+class ServerGone:
+    """The client's `Echec commande`, judged with the grader's own server
+    (fakes/wine_server_gone.py) on the port where the student's client
+    connects, as the consumer of I.4 is judged with the grader's producer: it
+    reads the order of one client while two more connect and wait in its
+    listen queue, then goes away without answering. The grader makes sure
+    from the kernel that each of them waits: connected, its order sent (read
+    by the server, or waiting unread in its queue), blocked (sleeping in a
+    call such as recv()). Whatever the student's server does (one that
+    answers at once never leaves a client waiting), every client is seen in
+    that situation."""
+    scenario: Scenario
+    port: int
+    where: str  # how the grader knew the port, as the timeline says it
+    clients: list[Client] = field(default_factory=list)  # the one whose order was read first
+    queued: set[int] = field(default_factory=set)  # the clients (numbers) in the queue
+    waiting: set[int] = field(default_factory=set)  # those seen waiting when the server went away
+
+
+def client_port(no_server: Callable[[], Scenario], server_port: Callable[[], Optional[int]]
+                ) -> tuple[Optional[int], str]:
+    """Where the student's client looks for its server, and how the grader
+    knows: the port it connected to with no server running (recorded by
+    inject/sitecustomize.py), else the port the student's server listens on."""
+    ns = no_server()
+    ports = ns.clients[0].connect_ports() if ns.clients else []
+    if ports:
+        return ports[0], _("where your client connected when no server ran")
+    port = server_port()
+    return port, _("where your server listens") if port is not None else ""
+
+
+def run_server_gone(make: MakeSandbox, no_server: Callable[[], Scenario],
+                    server_port: Callable[[], Optional[int]]) -> ServerGone:
+    if CLIENT_PORT_GIVEN:
+        port, where = free_port(), _("given to the clients on their command line")
+    else:
+        port, where = client_port(no_server, server_port)
+        if port is None:
+            ns = no_server()
+            ns.fail(_("The grader could not see where your client looks for its server: with no server "
+                      "running, it never called connect(), and your server never listened on a port. "
+                      "So no client could be made to wait for a server that goes away, and this check "
+                      "could not judge your client."),
+                    hint=_("The client connects to the server's port (connect(('localhost', PORT))) and "
+                           "prints `Service non disponible` when nobody listens there."),
+                    about=ns.clients, server_lines=0)
+    sc = Scenario(make())
+    run = ServerGone(sc, port, where)
+    common.write_fake(sc.sandbox, STAND_IN, "wine_server_gone.py")
+    stand_in = sc.sandbox.spawn(STAND_IN, argv=["python3", STAND_IN, str(port)])
+    sc.server, sc.stand_in, sc.port = stand_in, True, port
+    if stand_in.expect("LISTENING", timeout=sc.sandbox.stretch(5)) is None:
+        said = last_line(stand_in.transcript)
+        sc.timeline.note(_("the grader's server could not listen on port {port}: {said}").format(
+            port=port, said=said or _("(nothing)")), about="setup")
+        sc.close()
+        sc.fail(_("The grader's server could not listen on port {port} ({where}){said}, so no client "
+                  "could be made to wait for a server that goes away: this check could not judge "
+                  "your client.").format(port=port, where=where,
+                                         said=f": `{said}`" if said else ""),
+                hint=_("Use a port above 1024 that nothing else uses, like the statement's 50007."))
+    sc.timeline.note(_("the grader's server listens on port {port} ({where}): it reads one order and "
+                       "never answers").format(port=port, where=where), about="setup")
+    first = sc.start_client(seeded(21))
+    run.clients.append(first)
+    order = read_order(stand_in, first, sc.sandbox.stretch(CLIENT_LIMIT))
+    if order is not None and local_port_to(first.live.pid, port) is not None:
+        first.connected_at = time.monotonic()
+        if order:
+            sc.timeline.note(_("{client} is connected and waits for the answer: the grader's server read "
+                               "its order ({order})").format(client=first.label, order=shown_bytes(order)),
+                             about=first.number)
+        else:
+            sc.timeline.note(_("{client} is connected, and has sent nothing").format(client=first.label),
+                             about=first.number)
+        queued = [sc.start_client(seeded(n)) for n in (22, 23)]
+        run.clients += queued
+        run.queued = {c.number for c in queued}
+        wait_queued(sc, queued, sc.sandbox.stretch(3))
+    # Waiting, when the server goes away: connected, blocked in a call (recv())
+    run.waiting = {c.number for c in run.clients
+                   if c.connected_at is not None and c.live.is_alive()
+                   and local_port_to(c.live.pid, port) is not None and process_state(c.live.pid) == "S"}
+    stand_in.send_signal(SIGTERM)
+    stand_in.wait(sc.sandbox.stretch(2))
+    sc.timeline.note(_("the grader's server went away without answering (it ended): the connection it "
+                       "had accepted is closed, those in its queue are reset"))
+    sc.finish(run.clients)
+    sc.close()
+    return run
+
+
+def read_order(stand_in: LiveProcess, c: Client, timeout: float) -> Optional[bytes]:
+    """The bytes the grader's server read from client `c` (the first it
+    accepts), None if it read none before the client ended or the time ran out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        said = stand_in.expect(r"ORDER [^\r\n]+", timeout=0.05)
+        if said is not None:
+            try:
+                order = ast.literal_eval(said[len("ORDER "):].strip())
+            except (ValueError, SyntaxError):
+                return None
+            return order if isinstance(order, bytes) else None
+        if not c.live.is_alive():
+            return None
+    return None
+
+
+def wait_queued(sc: Scenario, clients: list[Client], timeout: float) -> None:
+    """Until each client is connected to the grader's server and waits in its
+    listen queue, its order there unread, blocked (or the client ended, or
+    the time ran out: it is then judged as it is)."""
+    deadline = time.monotonic() + timeout
+    pending = list(clients)
+    while pending and time.monotonic() < deadline:
+        queue = queued_connections(sc.server.pid, sc.port)
+        for c in list(pending):
+            local = local_port_to(c.live.pid, sc.port)
+            if local is not None and c.connected_at is None:
+                c.connected_at = time.monotonic()
+            sent = queue.get(local) if local is not None else None
+            if sent and process_state(c.live.pid) == "S":
+                pending.remove(c)
+                sc.timeline.note(_("{client} is connected and waits in the queue of the grader's server: "
+                                   "its order ({n} bytes) is there, unread").format(client=c.label, n=sent),
+                                 about=c.number)
+            elif not c.live.is_alive():
+                pending.remove(c)
+        time.sleep(0.005)
+    for c in pending:  # connected, but no order sent yet (or not connected)
+        if c.connected_at is not None:
+            sc.timeline.note(_("{client} is connected and waits in the queue of the grader's server, "
+                               "without having sent anything").format(client=c.label), about=c.number)
+
+
+def shown_bytes(data: bytes) -> str:
+    """What a program sent, as the report shows it: `57` for text, the bytes
+    as Python writes them otherwise (b'\\x00\\x39')."""
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError:
+        return repr(data)
+    return f"`{text.strip()}`" if text.strip() and text.strip().isprintable() else repr(data)
+
+
 @dataclass
 class RandomOrders:
     """20 single orders, the client's random module driven a different way
@@ -765,15 +1071,11 @@ def run_random_orders(make: MakeSandbox) -> RandomOrders:
         stock -= c.received or 0
         asked = quantity_for(drive) if QUANTITY_GIVEN else None
         if asked is not None and n != asked:
-            sc.fail(_("{client} was asked on its command line ({command}) to order {asked} bottles, "
-                      "but ordered {n}.").format(client=c.label, command=c.live.command, asked=asked, n=n),
-                    expected=_("an order of {asked}").format(asked=asked),
-                    hint=_("Order the quantity given on the command line, as the statement does: "
-                           "int(sys.argv[2]), not a number written in the program or drawn at random."))
+            n = check_given_quantity(make, sc, c, asked, ordered[0] if ordered else None)
         if n is None:
             sc.fail(_("The quantity {client} ordered is nowhere to be seen: the server printed no "
                       "`Commande de N bouteille(s)`, the client no quantity received, and its random "
-                      "module gave no whole number.").format(client=c.label),
+                      "module gave no whole number.").format(client=c.label), about=[c],
                     hint=_("The client draws N with random.randint({low}, {high}) and prints `N bouteille(s) "
                            "recue(s)`; the server prints `Commande de N bouteille(s)`."))
         if not ORDER_LOW <= n <= ORDER_HIGH:
@@ -787,12 +1089,80 @@ def run_random_orders(make: MakeSandbox) -> RandomOrders:
                             "server printed nothing about that order, and the client printed {said}.").format(
                     how=how, n=n, call=call,
                     said=f"`{last_line(c.output)}`" if c.output.strip() else _("nothing"))
-            sc.fail(summary, expected=_("an order between {low} and {high}, both included"),
+            sc.fail(summary, expected=_("an order between {low} and {high}, both included"), about=[c],
                     hint=_("random.randint({low}, {high}) includes both ends; randint({low-1}, {high}) can give "
                            "{low-1}, randrange({low}, {high+1}) is right, randrange({low}, {high}) never "
                            "gives {high}."))
     sc.close()
     return RandomOrders(sc, orders)
+
+
+def quantity_cause(seen: str) -> Cause:
+    """A client that does not order the quantity on its command line
+    (QUANTITY_GIVEN): told once for the checks it costs, with what the
+    first of them `seen` (a sentence)."""
+    return Cause(f"ignores_quantity:{CLIENT}",
+                 _("{script} does not order the quantity given on its command line.").format(script=CLIENT)
+                 + " " + seen,
+                 _("Order the quantity given on the command line, as the statement does: "
+                   "int(sys.argv[2]), not a number written in the program or drawn at random."))
+
+
+def ignored_quantities(sc: Scenario, clients: Sequence[Client]) -> Optional[tuple[list[int], list[int]]]:
+    """(given, read) when the clients were given their quantities on their
+    command line (QUANTITY_GIVEN) and the orders the server printed, one
+    client after the other, are not those; None otherwise."""
+    if not QUANTITY_GIVEN:
+        return None
+    given = [quantity_for(c.random) for c in clients]
+    read = sc.server_log().values("order")[:len(given)]
+    return (given[:len(read)], read) if read and read != given[:len(read)] else None
+
+
+def check_given_quantity(make: MakeSandbox, sc: Scenario, c: Client, asked: int, read: Optional[int]) -> int:
+    """Client `c` was given `asked` on its command line, and its order does
+    not show it (`read`: the order the student's server printed, None: none).
+    What it sends tells: the same client is run against the grader's own
+    server, which shows the bytes it gets. Fails when it is not the quantity
+    asked; else returns it (the student's server misread it: not the
+    client's fault)."""
+    sent = observe_order(make, sc.port, c.random)
+    text = sent.decode("ascii", "replace").strip() if sent else ""
+    if text == str(asked):
+        return asked
+    if text and read is not None:
+        what = _("it sent {sent} (to the grader's own server), and your server read an order of {read}").format(
+            sent=shown_bytes(sent), read=read)
+    elif text:
+        what = _("it sent {sent} (to the grader's own server), and your server printed no `Commande de N "
+                 "bouteille(s)` for it").format(sent=shown_bytes(sent))
+    elif read is not None:
+        what = _("your server read an order of {read}").format(read=read)
+    else:
+        what = _("what it ordered cannot be seen: your server printed no `Commande de N bouteille(s)` for "
+                 "it, and it sent the grader's own server nothing")
+    summary = _("{client} was given {asked} on its command line ({command}) as the quantity to order, but "
+                "{what}.").format(client=c.label, asked=asked, command=c.live.command, what=what)
+    cause = quantity_cause(summary)
+    sc.fail(summary, expected=_("an order of {asked}").format(asked=asked), about=[c], hint=cause.hint, cause=cause)
+
+
+def observe_order(make: MakeSandbox, port: Optional[int], random: str) -> Optional[bytes]:
+    """The bytes a client (its random module driven by `random`) sends to the
+    grader's own server (fakes/wine_server_gone.py), in a sandbox of its own,
+    on the port where it connects (`port`, or a port of the grader's when
+    the client is given one); None if that server got no connection."""
+    port = free_port() if CLIENT_PORT_GIVEN or port is None else port
+    sc = Scenario(make(FAST_SCALE))
+    try:
+        common.write_fake(sc.sandbox, STAND_IN, "wine_server_gone.py")
+        stand_in = sc.sandbox.spawn(STAND_IN, argv=["python3", STAND_IN, str(port)])
+        if stand_in.expect("LISTENING", timeout=sc.sandbox.stretch(5)) is None:
+            return None
+        sc.server, sc.stand_in, sc.port = stand_in, True, port
+        return read_order(stand_in, sc.start_client(random), sc.sandbox.stretch(CLIENT_LIMIT))
+    finally:
+        sc.close()
 
 
 
@@ -808,7 +1178,7 @@ def run_cross_check(port: Optional[int], make: MakeSandbox) -> None:
     if ref.expect("LISTENING", timeout=5) is None:
         return  # the port could not be taken: nothing to compare
     sc.port = port
-    sc.timeline.note(_("the reference server listens on port {port}").format(port=port))
+    sc.timeline.note(_("the reference server listens on port {port}").format(port=port), about="setup")
     c = sc.order(seeded(5))
     said = ref.expect(r"(ORDER|PROTOCOL)[^\r\n]*", timeout=1) or ""
     if not said.startswith("ORDER"):
@@ -853,18 +1223,38 @@ SCENARIOS: dict[str, Callable[[MakeSandbox], object]] = {
 def scenarios(grading) -> dict[str, Future]:
     opened: list[Sandbox] = []
 
-    def make(scale: float = TIME_SCALE) -> Sandbox:
-        sb = Sandbox(grading.submission, time_scale=scale, network=True)
-        opened.append(sb)
-        return sb
+    def run_closing(run: Callable[..., object], *args) -> object:
+        """Run a scenario: however it ends (a check failed on the way too),
+        its programs are stopped and its sandboxes closed, so that on a
+        shared network the next scenario finds the port free."""
+        mine: list[Sandbox] = []
+
+        def make(scale: float = TIME_SCALE) -> Sandbox:
+            sb = Sandbox(grading.submission, time_scale=scale, network=True)
+            opened.append(sb)
+            mine.append(sb)
+            return sb
+        try:
+            return run(make, *args)
+        finally:
+            for sb in mine:
+                sb.close()
     with Sandbox(grading.submission, network=True) as probe:
         shared = probe.shared_network
-    pool = ThreadPoolExecutor(1 if shared else len(SCENARIOS) + 1, thread_name_prefix="tp-grader-scenario")
-    futures = {name: pool.submit(run, make) for name, run in SCENARIOS.items()}
+    pool = ThreadPoolExecutor(1 if shared else len(SCENARIOS) + 2, thread_name_prefix="tp-grader-scenario")
+    futures = {name: pool.submit(run_closing, run) for name, run in SCENARIOS.items()}
     # the reference server takes the port the student's pair uses, known once
     # the shortest scenario with a server is done
     futures["cross_check"] = pool.submit(
-        lambda: run_cross_check(futures["queued_at_end"].result().scenario.port, make))
+        run_closing, lambda make: run_cross_check(futures["queued_at_end"].result().scenario.port, make))
+
+    def server_port() -> Optional[int]:
+        try:
+            return futures["queued_at_end"].result().scenario.port
+        except CheckFailed:  # the server never listened
+            return None
+    # the grader's server where the client connects, known once it ran with no server
+    futures["server_gone"] = pool.submit(run_closing, run_server_gone, futures["no_server"].result, server_port)
     try:
         yield futures
     finally:
@@ -894,3 +1284,8 @@ def queued_at_end(scenarios) -> QueuedAtEnd:
 @pytest.fixture(scope="module")
 def no_server(scenarios) -> Scenario:
     return scenarios["no_server"].result()
+
+
+@pytest.fixture(scope="module")
+def server_gone(scenarios) -> ServerGone:
+    return scenarios["server_gone"].result()
