@@ -131,12 +131,12 @@ def test_a_failed_check_is_reported_without_parsing_its_source(tmp_path):
     assert reporting == [], reporting[:3]
 
 
-def test_a_broken_worker_is_graded_again_once():
-    assert run("""
+def test_a_broken_worker_is_graded_again_once(tmp_path):
+    assert run(f"""
         import os, signal
         from grader.workers import WorkerFailed, run_in_workers
         def work(n):
-            marker = f"/tmp/tp-grader-test-retry-{os.getppid()}-{n}"
+            marker = f"{tmp_path}/try-{{n}}"
             if not os.path.exists(marker):  # the first try breaks, the second works
                 open(marker, "w").close()
                 if n == 0:
@@ -146,9 +146,41 @@ def test_a_broken_worker_is_graded_again_once():
             return n * 10
         told = []
         print(run_in_workers(work, [0, 1, 2], jobs=2, retries=1,
-                             on_retry=lambda task, e: told.append(task)), sorted(told))
+                             on_retry=lambda task, e: told.append(task)), sorted(told), os.listdir({str(tmp_path)!r}))
         try:
             run_in_workers(lambda n: 1 / 0, [0], jobs=1, retries=1)
         except WorkerFailed as e:
             print(type(e.error).__name__)
-    """) == "[0, 10, 20] [0, 1, 2]\nZeroDivisionError"
+    """) == "[0, 10, 20] [0, 1, 2] []\nZeroDivisionError"
+
+
+def test_a_wine_grading_whose_checks_fail_while_scenarios_run_parses_in_one_thread_only(tmp_path):
+    """The grading that broke (issue 22, part 1): a wine check fails at once
+    while the other scenarios' threads still run. CPython 3.11 breaks when
+    two threads parse at once, so in the worker only its main thread may
+    call ast.parse (the scenarios read what programs write without
+    ast.literal_eval), and a failed check's report calls it not at all.
+    The verdict is the variant's."""
+    import sys as _sys
+    _sys.path.insert(0, str(ROOT / "tests"))
+    from variants import SUBMISSIONS, build, load
+    sub = build(load(SUBMISSIONS / "wine_client_says_server_down"), tmp_path / "hand_in")
+    log = tmp_path / "parse.log"
+    out = run(f"""
+        import ast, os, threading, traceback
+        from pathlib import Path
+        real = ast.parse
+        def parse(*args, **kwargs):
+            callers = " ".join(f"{{f.filename}}:{{f.name}}" for f in traceback.extract_stack()[:-1])
+            with open({str(log)!r}, "a") as f:
+                f.write(f"{{threading.current_thread().name}} {{callers}}\\n")
+            return real(*args, **kwargs)
+        ast.parse = parse
+        from grader.runner import grade
+        results, _notes = grade(Path({str(sub)!r}), ["wine_bottles", "chrono"], jobs=2)
+        print(sorted(r.key for r in results if not r.passed))
+    """)
+    assert out == "['no_server']"
+    calls = log.read_text().splitlines() if log.exists() else []
+    assert [c for c in calls if not c.startswith("MainThread ")] == []
+    assert [c for c in calls if ":pytest_runtest_makereport" in c] == []

@@ -2,7 +2,8 @@
 # The reference wine client, for the cross-check: orders N bottles (second
 # argument) in plain decimal text, ended by a newline (int() ignores it, and a
 # server that reads lines needs it), from the server on the port given as
-# first argument, and prints the raw answer: "ANSWER <bytes>", or "FAILED <error>".
+# first argument, and prints the raw answer: "ANSWER <its bytes in hexadecimal>",
+# or "FAILED <error>".
 import socket
 import sys
 
@@ -22,7 +23,7 @@ try:
             answer += chunk
     except socket.timeout:
         pass
-    print("ANSWER", repr(answer), flush=True)
+    print("ANSWER", answer.hex() or "-", flush=True)
 except OSError as e:
     print("FAILED", type(e).__name__, flush=True)
 client.close()

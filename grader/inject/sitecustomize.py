@@ -201,7 +201,7 @@ def _drive(random, spec):
 def _install_connect_log():
     """TPGRADER_CONNECT_LOG names a file where the address of every
     connect() (and connect_ex(), create_connection()) is appended as a line
-    "('localhost', 50007)", so that the grader knows where a client looks for
+    "localhost<TAB>50007", so that the grader knows where a client looks for
     its server even when no server listens there. Read through an audit hook
     (sys.addaudithook), not a wrapper: a traceback of the program shows
     nothing of the grader."""
@@ -215,7 +215,9 @@ def _install_connect_log():
         try:
             fd = _os.open(log, _os.O_WRONLY | _os.O_APPEND | _os.O_CREAT, 0o600)
             try:
-                _os.write(fd, ("%r\n" % (args[1],)).encode("utf-8", "replace"))
+                address = args[1]
+                if isinstance(address, tuple) and len(address) >= 2:  # an AF_INET(6) address
+                    _os.write(fd, ("%s\t%s\n" % address[:2]).encode("utf-8", "replace"))
             finally:
                 _os.close(fd)
         except Exception:  # never break the program because of the grader
