@@ -44,5 +44,14 @@ class CheckFailed(Exception):
         self.feedback = feedback
 
 
+def left_out(n: int) -> str:
+    """The line that stands for `n` lines a brief view leaves out (the
+    terminal report's; --details shows them)."""
+    from .i18n import _
+    if n == 1:
+        return _("[... 1 line left out: --details shows it]")
+    return _("[... {n} lines left out: --details shows them]").format(n=n)
+
+
 def fail(summary: str, **fields) -> None:
     raise CheckFailed(Feedback(summary, **fields))

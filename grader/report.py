@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .feedback import Cause, Feedback
+from .feedback import Cause, Feedback, left_out
 from .i18n import _
 from .lab import active_lab
 from .rubric import VISIBLE
@@ -116,9 +116,7 @@ def fit_blocks(blocks: list[tuple[str, list[str]]], room: int) -> list[tuple[str
             first = keep // 3 or 1
             last = keep - first
             left = len(lines) - first - last
-            lines = [*lines[:first],
-                     _("[... {n} lines left out: --details shows them]").format(n=left),
-                     *(lines[-last:] if last else [])]
+            lines = [*lines[:first], left_out(left), *(lines[-last:] if last else [])]
         fitted.append((title, lines))
     return fitted
 

@@ -342,7 +342,7 @@ def test_a_producer_printing_one_character_per_line_is_named(graded):
     text = terminal_report(graded, "jn_subproc_chars_per_line")
     assert text.count("Lines 1 to 147 of its output spell") == 1
     cause = next(b for b in blocks_of(text) if b[0].startswith("[1]"))
-    assert "        | [... 135 more lines: --details shows them]" in cause and len(cause) <= 32
+    assert "        | [... 135 lines left out: --details shows them]" in cause and len(cause) <= 32
 
 
 def test_spelled_out_finds_one_line_spelled_after_the_list():
@@ -446,4 +446,4 @@ def test_a_long_file_and_a_long_output_are_cut_to_what_supports_the_sentence(eng
     long = RunResult(command="./x.py", stdout="".join(f"line {i}\n" for i in range(40)), stderr="", status=0)
     brief = brief_run(long, 20).split("\n")
     assert brief[:3] == ["stdout:", "[... 20 lines before ...]", "line 20"]
-    assert brief[-4:] == ["[... 8 more lines: --details shows them]", "stderr:", "(nothing)", "exit status: 0"]
+    assert brief[-4:] == ["[... 8 lines left out: --details shows them]", "stderr:", "(nothing)", "exit status: 0"]

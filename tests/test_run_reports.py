@@ -193,3 +193,18 @@ def test_a_sleeping_program_shows_what_it_printed_and_that_it_slept(graded):
     assert "[1] joueurs_par_nation.py was still sleeping (time.sleep) at the time limit." in text
     assert "remove the time.sleep() call(s)" in text
     assert "input()" not in out and "loop that never ends" not in out
+
+
+def test_a_child_writing_through_a_file_object_meets_the_split_pipe_too(tmp_path):
+    """A child that writes each verse through os.fdopen(pipeout, 'w') with a
+    flush sends whole verses: a parent reading 118 bytes at a time passed
+    the line-by-line check without ever meeting a verse in pieces (a pass
+    nothing tested). The grader splits a file object's writes too."""
+    sub = build(load(SUBMISSIONS / "bob_child_fdopen_fixed_reads"), tmp_path / "hand_in")
+    proc, report = grade_dir(sub, "--exercise", "bottles_of_beer2", lang="en")
+    assert proc.returncode == 0, proc.stderr
+    tests = {t["check"]: t for t in report["tests"]}
+    assert {k for k, t in tests.items() if t["status"] == "failed"} == {"line_by_line"}
+    out = tests["line_by_line"]["output"]
+    assert "each write of the child to the pipe (os.write() or a file object's) reached it in pieces of 40 bytes" in out
+    assert "Verse 1 is wrong." in out and "os.read(pipein, 118)" in out

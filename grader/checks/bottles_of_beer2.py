@@ -234,7 +234,7 @@ def test_verses(bottles):
 def test_line_by_line(bottles):
     sb = bottles(pipe_split=PIPE_SPLIT)
     check_verses(read_verses(sb, 6, timeout=10), 6,
-                 _("each os.write() of the child reached the pipe in pieces of {size} bytes").format(
+                 _("each write of the child to the pipe (os.write() or a file object's) reached it in pieces of {size} bytes").format(
                      size=PIPE_SPLIT[0]), split=True)
 
 

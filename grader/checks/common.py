@@ -16,7 +16,7 @@ from typing import Callable, Optional, Sequence
 from hypothesis import example, given, seed
 
 from grader import draws
-from grader.feedback import Cause, fail
+from grader.feedback import Cause, fail, left_out
 from grader.foot import (FOOT_FILE, Player, around_the_list, diagnose, first_mismatch, line_matches, named_player,
                          output_lines, parse_foot, spelled_out)
 from grader.harness import (DEFAULT_OUTPUT_CAP, LiveProcess, MissingScript, RunResult, Sandbox,
@@ -213,7 +213,9 @@ def usage_names(line: str) -> set[str]:
 
 def statement_command(script: str) -> str:
     """How the statement starts `script`: `./joueurs_par_nation.py nation`."""
-    return " ".join(["./" + script, *active_lab().statement_args(script)])
+    # a wine program's placeholders, as a statement names what goes there
+    named = [a.replace("{port}", "PORT").replace("{quantity}", "N") for a in active_lab().statement_args(script)]
+    return " ".join(["./" + script, *named])
 
 
 def cause_of(script: str, args: Sequence[str], output: str, status: Optional[int], ended: bool,
@@ -999,7 +1001,7 @@ def brief_run(r: RunResult, start: int = 0) -> Optional[str]:
     kept = out[start:start + BRIEF_OUTPUT_LINES]
     after = len(out) - start - len(kept)
     cut = ([_("[... {n} lines before ...]").format(n=start)] if start else []) + kept + (
-        [_("[... {n} more lines: --details shows them]").format(n=after)] if after else [])
+        [left_out(after)] if after else [])
     return show_run(replace(r, stdout="\n".join(cut)))
 
 

@@ -29,7 +29,7 @@ and a correct server can never look too fast. The server's 3 s wait runs
 TIME_SCALE (QUEUE_SCALE, FAST_SCALE) times faster.
 
 The clients' `Echec commande` is judged with the grader's own server
-(ServerGone, fakes/wine_server_gone.py) on the port where the client connects
+(ServerGone, fakes/wine_server.py) on the port where the client connects
 (recorded with no server running: TPGRADER_CONNECT_LOG): it reads one order,
 two more clients wait in its listen queue, and the grader checks from the
 kernel that each waits (connected, its order sent, blocked) before it makes
@@ -46,7 +46,6 @@ import math
 import random as random_module
 import re
 import select
-import signal
 import socket
 import time
 import unicodedata
@@ -60,7 +59,7 @@ import pytest
 from grader.checks import common
 from grader.checks.common import Timeline, python_error, tail
 from grader.draws import client_seed
-from grader.feedback import Cause, CheckFailed, fail
+from grader.feedback import Cause, CheckFailed, fail, left_out
 from grader.harness import LiveProcess, Sandbox, waits_for_keyboard
 from grader.i18n import _
 from grader.lab import active_lab
@@ -223,11 +222,7 @@ def end_text(state: tuple[str, Optional[int]]) -> str:
     if kind == "exit":
         return _("exit status {status}").format(status=value)
     if kind == "signal":
-        try:
-            name = signal.Signals(value).name
-        except ValueError:
-            name = str(value)
-        return _("killed by signal {signal}").format(signal=name)
+        return _("killed by signal {signal}").format(signal=common.signal_name(value))
     if kind == "running":
         return _("still running: stopped by the grader")
     return _("stopped by the grader")
@@ -363,7 +358,6 @@ def ending_note(c: Client) -> str:
     return _("{client} ended, {end}").format(client=c.label, end=end_text(c.end()))
 
 
-LEFT_OUT = "[... {n} lines left out: --details shows them]"  # the report's own marker (report.fit_blocks)
 # The terminal report's view of a failed check (Feedback.brief_*): the end of
 # the server's output and of each client's it is about (a traceback's last
 # frame and error, how the program ended).
@@ -403,7 +397,7 @@ class Story(Timeline):
         lines = [self.text().split("\n", 1)[0]]
         lines += [f"{self.stamp(real)}  {text}" for (real, _n, text), kept in zip(rows, keep) if kept]
         if not all(keep):
-            lines.append(_(LEFT_OUT).format(n=keep.count(False)))
+            lines.append(left_out(keep.count(False)))
         return "\n".join(lines)
 
 
@@ -885,13 +879,13 @@ def run_no_server(make: MakeSandbox) -> Scenario:
     return sc
 
 
-STAND_IN = "tpgrader_wine_server_gone.py"
+STAND_IN = "tpgrader_wine_server.py"
 
 
 @dataclass
 class ServerGone:
     """The client's `Echec commande`, judged with the grader's own server
-    (fakes/wine_server_gone.py) on the port where the student's client
+    (fakes/wine_server.py) on the port where the student's client
     connects, as the consumer of I.4 is judged with the grader's producer: it
     reads the order of one client while two more connect and wait in its
     listen queue, then goes away without answering. The grader makes sure
@@ -938,8 +932,8 @@ def run_server_gone(make: MakeSandbox, no_server: Callable[[], Scenario],
                     about=ns.clients, server_lines=0)
     sc = Scenario(make())
     run = ServerGone(sc, port, where)
-    common.write_fake(sc.sandbox, STAND_IN, "wine_server_gone.py")
-    stand_in = sc.sandbox.spawn(STAND_IN, argv=["python3", STAND_IN, str(port)])
+    common.write_fake(sc.sandbox, STAND_IN, "wine_server.py")
+    stand_in = sc.sandbox.spawn(STAND_IN, argv=["python3", STAND_IN, str(port), "gone"])
     sc.server, sc.stand_in, sc.port = stand_in, True, port
     if stand_in.expect("LISTENING", timeout=sc.sandbox.stretch(5)) is None:
         said = last_line(stand_in.transcript)
@@ -1012,9 +1006,9 @@ def read_order(stand_in: LiveProcess, c: Client, timeout: float) -> Optional[byt
     accepts), None if it read none before the client ended or the time ran out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        said = stand_in.expect(r"ORDER [^\r\n]+", timeout=0.05)
+        said = stand_in.expect(r"READ [^\r\n]+", timeout=0.05)
         if said is not None:
-            return from_hex(said[len("ORDER "):])
+            return from_hex(said[len("READ "):])
         if not c.live.is_alive():
             return None
     return None
@@ -1163,14 +1157,14 @@ def check_given_quantity(make: MakeSandbox, sc: Scenario, c: Client, asked: int,
 
 def observe_order(make: MakeSandbox, port: Optional[int], random: str) -> Optional[bytes]:
     """The bytes a client (its random module driven by `random`) sends to the
-    grader's own server (fakes/wine_server_gone.py), in a sandbox of its own,
+    grader's own server (fakes/wine_server.py), in a sandbox of its own,
     on the port where it connects (`port`, or a port of the grader's when
     the client is given one); None if that server got no connection."""
     port = free_port() if CLIENT_PORT_GIVEN or port is None else port
     sc = Scenario(make(FAST_SCALE))
     try:
-        common.write_fake(sc.sandbox, STAND_IN, "wine_server_gone.py")
-        stand_in = sc.sandbox.spawn(STAND_IN, argv=["python3", STAND_IN, str(port)])
+        common.write_fake(sc.sandbox, STAND_IN, "wine_server.py")
+        stand_in = sc.sandbox.spawn(STAND_IN, argv=["python3", STAND_IN, str(port), "gone"])
         if stand_in.expect("LISTENING", timeout=sc.sandbox.stretch(5)) is None:
             return None
         sc.server, sc.stand_in, sc.port = stand_in, True, port
@@ -1184,20 +1178,21 @@ def run_cross_check(port: Optional[int], make: MakeSandbox) -> None:
     """Only for a pair that speaks plain decimal text, like the reference.
     Nothing is timed here: the 3 s take 30 ms."""
     sb = make(FAST_SCALE)
-    for name in ("wine_server.py", "wine_client.py"):
-        common.write_fake(sb, "tpgrader_" + name, name)
+    common.write_fake(sb, STAND_IN, "wine_server.py")
     sc = Scenario(sb)
-    ref = sb.spawn("tpgrader_wine_server.py", argv=["python3", "tpgrader_wine_server.py", str(port)])
+    ref = sb.spawn(STAND_IN, argv=["python3", STAND_IN, str(port), "answer"])
     sc.server = ref
     if ref.expect("LISTENING", timeout=5) is None:
         return  # the port could not be taken: nothing to compare
     sc.port = port
     sc.timeline.note(_("the reference server listens on port {port}").format(port=port), about="setup")
     c = sc.order(seeded(5))
-    said = ref.expect(r"(ORDER|PROTOCOL)[^\r\n]*", timeout=1) or ""
-    if not said.startswith("ORDER"):
+    said = ref.expect(r"READ [^\r\n]+", timeout=1)
+    order = from_hex(said[len("READ "):]) if said else None
+    text = order.decode("ascii", "replace").strip() if order is not None else ""
+    if not text.isdigit():
         return  # the pair has a protocol of its own: the reference does not speak it
-    n = int(said.split()[1])
+    n = int(text)
     sc.close()
     if c.received != n:
         sc.fail(_("Your client sent an order of {n} in decimal text, like the reference, but did not "
