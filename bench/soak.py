@@ -7,8 +7,9 @@ busy by stress-ng) and list every check whose verdict changed between runs.
     .venv/bin/python bench/soak.py --runs 30 --concurrent 2 --exercise wine_bottles reference
     .venv/bin/python bench/soak.py --runs 2 --against c350525 --variants reference student_template
         # every even run with another revision's grader: the verdicts that
-        # "changed" are those that differ between the two (variants of
-        # another lab, which that grader may not know, are left out)
+        # "changed" are those that differ between the two (a variant of
+        # another lab is graded with each revision's own copy of its lab
+        # file, and left out when that revision has none)
 
 Exit status 1 when a verdict changed (a flaky check), 0 otherwise."""
 from __future__ import annotations
@@ -55,6 +56,11 @@ def grade(path: Path, exercises: list[str], options: list[str],
     return {NO_REPORT: ("graded", ""), **verdicts}, took
 
 
+def in_checkout(options: list[str], grader: Path) -> list[str]:
+    """A variant's options with its files (its lab file) taken from `grader`'s checkout."""
+    return [str(grader / Path(o).relative_to(ROOT)) if o.startswith(str(ROOT) + "/") else o for o in options]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("submissions", nargs="*", type=Path)
@@ -76,17 +82,17 @@ def main() -> int:
     from variants import all_variants, build, touched_exercises
 
     work = Path(tempfile.mkdtemp(prefix="tp-grader-soak-"))
-    targets = {str(p): (p, args.exercise, []) for p in args.submissions}
-    if args.variants:  # each on the exercises it changes, as the test suite does
-        for v in (v for v in all_variants() if not v.hostile  # hostile ones need test_hostile.py
-                  and not (args.against and v.lab)):
-            targets[v.name] = (build(v, work / v.name), args.exercise or touched_exercises(v),
-                               v.grading_options())
     against = None
     if args.against:
         against = work / "against"
         subprocess.run(["git", "worktree", "add", "-q", "--detach", str(against), args.against],
                        cwd=ROOT, check=True)
+    targets = {str(p): (p, args.exercise, []) for p in args.submissions}
+    if args.variants:  # each on the exercises it changes, as the test suite does
+        for v in (v for v in all_variants() if not v.hostile  # hostile ones need test_hostile.py
+                  and not (against and v.lab and not (against / v.lab_file().relative_to(ROOT)).is_file())):
+            targets[v.name] = (build(v, work / v.name), args.exercise or touched_exercises(v),
+                               v.grading_options())
     stress = None
     if args.stress:
         if not shutil.which("stress-ng"):
@@ -102,7 +108,7 @@ def main() -> int:
         with ThreadPoolExecutor(args.parallel * args.concurrent) as pool:
             for run in range(1, args.runs + 1):
                 grader = against if against is not None and run % 2 == 0 else ROOT
-                jobs = [(name, pool.submit(grade, path, exercises, options, grader))
+                jobs = [(name, pool.submit(grade, path, exercises, in_checkout(options, grader), grader))
                         for name, (path, exercises, options) in targets.items()
                         for _ in range(args.concurrent)]
                 for name, job in jobs:

@@ -72,21 +72,27 @@ def exercise_scores(report: dict) -> dict[str, tuple[float, float]]:
     return {e["id"]: (e["score"], e["max_score"]) for e in report["exercises"]}
 
 
-def report_too_long(text: str, report_lines: int = 200, block_lines: int = 30) -> list[str]:
-    """What makes a terminal report (without --details) longer than a screen
-    allows: over `report_lines` in all, or a failed check's block (from its
-    `x ...` or `[N] ...` line to the blank line after it) over `block_lines`."""
+def failure_blocks(text: str) -> list[tuple[str, int]]:
+    """The failed checks' blocks of a terminal report (without --details):
+    (first line, lines) of each, from its `x ...` or `[N] ...` line to the
+    blank line after it."""
     lines = text.rstrip("\n").split("\n")
-    found = [f"the report has {len(lines)} lines"] if len(lines) > report_lines else []
-    start = None
+    found, start = [], None
     for i, line in enumerate(lines + [""]):
         if start is None and (line.startswith("x ") or re.match(r"\[\d+\] ", line)):
             start = i
         elif start is not None and not line.strip():
-            if i - start > block_lines:
-                found.append(f"{i - start} lines from {lines[start][:80]!r}")
+            found.append((lines[start], i - start))
             start = None
     return found
+
+
+def report_too_long(text: str, report_lines: int = 200, block_lines: int = 30) -> list[str]:
+    """What makes a terminal report longer than a screen allows: over
+    `report_lines` in all, or a failed check's block over `block_lines`."""
+    lines = text.rstrip("\n").split("\n")
+    found = [f"the report has {len(lines)} lines"] if len(lines) > report_lines else []
+    return found + [f"{n} lines from {first[:80]!r}" for first, n in failure_blocks(text) if n > block_lines]
 
 
 @pytest.fixture(scope="session", autouse=True)
