@@ -65,6 +65,10 @@ def show_verse(n: int, lines: list[str]) -> str:
     return "\n".join([f"verse {n}", *lines])
 
 
+# said of a traceback in the output of a program that a signal killed
+OTHER_TRACEBACK = N_("(the Python traceback in its output came from another process, most likely its child)")
+
+
 @dataclass
 class Song:
     """A run of the program in a terminal, read until a verse header or the
@@ -103,6 +107,9 @@ class Song:
                       "limit of {seconds:.0f} s").format(seconds=self.limit)
                     + ("; " + _("at that moment {doing}").format(doing=doing) if doing else ""))
         crashed = common.crash_facts(self.text) is not None
+        if state == "signal":  # a program a signal kills prints no traceback: another process did
+            return _("the program was killed by signal {signal}").format(signal=common.signal_name(value)) + (
+                " " + _(OTHER_TRACEBACK) if crashed else "")
         if state == "exit" and crashed:
             return _("the program crashed with a Python traceback (exit status {status})").format(
                 status=value)
@@ -110,8 +117,6 @@ class Song:
             return _("the program crashed with a Python traceback")
         if state == "exit":
             return _("the program ended with exit status {status}").format(status=value)
-        if state == "signal":
-            return _("the program was killed by signal {signal}").format(signal=common.signal_name(value))
         return _("the program ended")
 
     def setting(self, setup: str) -> str:
@@ -157,7 +162,17 @@ def check_verses(song: Song, count: int, setup: str, split: bool) -> None:
         if i >= len(verses) or cut:
             where = song.where_it_stopped()
             crash = common.crash_facts(song.text)
-            if crash is not None:
+            state, value = live.end_state()
+            if state == "signal":
+                summary = _("The output stopped {where}: the program was killed by signal "
+                            "{signal}.").format(where=where, signal=common.signal_name(value))
+                if crash is not None:
+                    summary += " " + _("The Python traceback after it{error} is not how the program "
+                                       "ended: it came from another process, most likely its child.").format(
+                                           error=common.python_error(song.text))
+                hint = _("A signal that nothing catches ends a program (signal.alarm() sends "
+                         "SIGALRM, for example): the song goes on until someone stops it.")
+            elif crash is not None:
                 summary = (_("The output stopped {where}: the program crashed with a Python "
                              "traceback").format(where=where) + common.python_error(song.text) + ".")
                 hint = common.crash_hint(crash)
@@ -175,19 +190,12 @@ def check_verses(song: Song, count: int, setup: str, split: bool) -> None:
                              "pause, or a pause after each line, makes the song too slow.").format(
                                  doing=doing, scale=TIME_SCALE) + " " + hint
             else:
-                state, value = live.end_state()
-                if state == "signal":
-                    summary = _("The output stopped {where}: the program was killed by signal "
-                                "{signal}.").format(where=where, signal=common.signal_name(value))
-                    hint = _("A signal that nothing catches ends a program (signal.alarm() sends "
-                             "SIGALRM, for example): the song goes on until someone stops it.")
-                else:
-                    summary = _("The output stopped {where}, and the program ended.").format(where=where)
-                    hint = _("The song goes on forever: verse 100 restocks, verse 101 starts again at "
-                             "99. Does the parent's loop, or the child's, stop?")
+                summary = _("The output stopped {where}, and the program ended.").format(where=where)
+                hint = _("The song goes on forever: verse 100 restocks, verse 101 starts again at "
+                         "99. Does the parent's loop, or the child's, stop?")
             fail(summary, command=live.command, context=context,
                  actual=common.tail(song.text) or _("(nothing)"), hint=hint,
-                 cause=common.cause_of_live(live))
+                 cause=None if state == "signal" else common.cause_of_live(live))
         number, lines = verses[i]
         want = expected_verse(n)
         if number != n or lines != want:
