@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+from .feedback import visible
 from .i18n import _
 
 
@@ -19,6 +20,7 @@ def run_batch(args) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
         TimeRemainingColumn
     from rich.table import Table
+    from rich.text import Text
 
     from .batch import Graded, grade_class, read_worksheet
     from .report import short_name
@@ -56,7 +58,7 @@ def run_batch(args) -> int:
             elapsed = time.monotonic() - started
             left = elapsed / done * (count - done)
             print(_("[{done}/{count}] {name}: {score} / {max}{reused}, about {left:.0f} s left").format(
-                done=done, count=count, name=g.student.name, score=f"{g.report['score']:g}",
+                done=done, count=count, name=visible(g.student.name), score=f"{g.report['score']:g}",
                 max=f"{g.report['max_score']:g}", left=left,
                 reused=_(" (already graded)") if g.reused else ""), file=sys.stderr, flush=True)
 
@@ -78,7 +80,8 @@ def run_batch(args) -> int:
     table.add_column(_("Total"), justify="right")
     for g in graded:
         by_id = {e["id"]: e["score"] for e in g.report.get("exercises", [])}
-        table.add_row(g.student.name, *[f"{by_id.get(ex, 0):g}" for ex in exercises],
+        # a folder's name as it is: no rich markup read in it, its control characters as text
+        table.add_row(Text(visible(g.student.name)), *[f"{by_id.get(ex, 0):g}" for ex in exercises],
                       f"{g.report['score']:g} / {g.report['max_score']:g}")
     Console(no_color=args.no_color, width=max(100, Console().width)).print(table)
     print(_("Results in {out}: summary.html, class.csv, similarity.csv{worksheet}, students/*/").format(

@@ -3,6 +3,7 @@
 traceback. Every text in it is already translated (see i18n)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -42,6 +43,23 @@ class CheckFailed(Exception):
     def __init__(self, feedback: Feedback):
         super().__init__(feedback.summary)
         self.feedback = feedback
+
+
+# What a program printed may hold control characters: escape sequences that
+# clear a screen, move the cursor, recolour or hide text, set a window's
+# title; a carriage return that overwrites a line; bidirectional marks that
+# reorder what a reader sees. Wherever the grader shows a program's output to
+# a person (the terminal report, the HTML pages, VPL's comments, --watch),
+# they are written as text, `\x1b[2J`, never sent raw; only line breaks and
+# tabs stay. The JSON report keeps the exact text.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\r": "\\r", "\x0b": "\\v", "\x0c": "\\f", "\x08": "\\b", "\x07": "\\a", "\x00": "\\0"}
+
+
+def visible(text: str) -> str:
+    """`text` with its control characters written as text (see above)."""
+    return _CONTROLS.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                                              else f"\\u{ord(m.group()):04x}"), text)
 
 
 def left_out(n: int) -> str:

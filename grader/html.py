@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jinja2
 
+from .feedback import visible
 from .i18n import _, current_language
 from .report import short_name
 from .similarity import THRESHOLD, Pair
@@ -18,8 +19,11 @@ HISTOGRAM_BANDS = 10  # 0-10 %, ..., 90-100 %
 
 
 def _env() -> jinja2.Environment:
+    # every value a page shows goes through visible(): a program's output, a
+    # hand-in's name, may hold control characters (feedback.visible)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
-                             autoescape=jinja2.select_autoescape(["html"]))
+                             autoescape=jinja2.select_autoescape(["html"]),
+                             finalize=lambda value: visible(value) if isinstance(value, str) else value)
     env.globals.update(_=_, fmt=lambda x: f"{x:g}", lang=current_language())
     return env
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .feedback import Cause, Feedback, left_out
+from .feedback import Cause, Feedback, left_out, visible
 from .i18n import _
 from .lab import active_lab
 from .rubric import VISIBLE
@@ -219,7 +219,9 @@ def text_report(results: list[CheckResult], submission: str, duration: float,
     `withhold_hidden`: a failed check kept for grading time shows its title
     only (a platform's log that students read)."""
     st = _Style(color)
-    out = [st.bold(_("tp-grader: {path}").format(path=submission))]
+    # what comes from the hand-in (its folder's name, what its programs
+    # printed, quoted in causes and feedback) is shown through visible()
+    out = [st.bold(_("tp-grader: {path}").format(path=visible(str(submission))))]
     out += [f"{_('Note:')} {note}" for note in notes]
     out.append("")
     scores = exercise_scores(results)
@@ -241,7 +243,7 @@ def text_report(results: list[CheckResult], submission: str, duration: float,
             line = f"  {mark} {_(r.title)}  ({_fmt(r.score)}/{_fmt(r.max_score)})"
             group = group_of.get(id(r))
             if group is not None:
-                line += st.bad(f"  -> [{group.number}] {cause_label(group.cause)}")
+                line += st.bad(f"  -> [{group.number}] {visible(cause_label(group.cause))}")
             out.append(line)
         out.append("")
     failed = [r for r in results if not r.passed]
@@ -251,7 +253,7 @@ def text_report(results: list[CheckResult], submission: str, duration: float,
         # each failure's block: (its full lines, its line when the report runs out of room)
         sections: list[tuple[list[str], list[str]]] = []
         for g in groups.values():
-            first, *rest = cause_text(g, brief=not details).split("\n")
+            first, *rest = visible(cause_text(g, brief=not details)).split("\n")
             label = st.bad(f"[{g.number}] ") + st.bold(first)
             sections.append(([label, _indent("\n".join(rest), "    "), ""],
                              [label, "    " + rest[0], ""]))
@@ -262,8 +264,8 @@ def text_report(results: list[CheckResult], submission: str, duration: float,
             if withhold_hidden and r.visibility != VISIBLE:
                 sections.append(([title, "  " + withheld_text(), ""],) * 2)
             else:
-                sections.append(([title, _indent(feedback_text(r.feedback, brief=not details), "  "), ""],
-                                 [title, "  " + r.feedback.summary, ""]))
+                sections.append(([title, _indent(visible(feedback_text(r.feedback, brief=not details)), "  "), ""],
+                                 [title, "  " + visible(r.feedback.summary), ""]))
         # Past REPORT_LINES, the last failures shrink to their summary line
         # (the first ones, in report order, keep their evidence).
         room = REPORT_LINES - len(out) - (0 if details else 1) - (1 if kept else 0) - 1

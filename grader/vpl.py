@@ -31,6 +31,7 @@ import zipfile
 from pathlib import Path
 from typing import Optional, Sequence
 
+from .feedback import visible
 from .i18n import _
 from .paths import PROJECT_DIR
 from .report import cause_label, cause_text, exercise_scores, feedback_text, shared_causes, withheld_text
@@ -174,7 +175,7 @@ def vpl_report(results: list[CheckResult], notes: Sequence[str] = (),
                 lines += [_content("    " + line) for line in feedback_text(r.feedback).split("\n")]
     for g in groups.values():
         first, *rest = cause_text(g).split("\n")
-        lines.append(f"-[{g.number}] {first}")
+        lines.append(f"-[{g.number}] {visible(first)}")
         lines += [_content(line) for line in rest]
     if notes:
         lines.append("-" + _("How the grading ran"))
@@ -187,8 +188,9 @@ def vpl_report(results: list[CheckResult], notes: Sequence[str] = (),
 
 def _content(line: str) -> str:
     # '>': a line VPL shows as it is (a program's output may start with '-',
-    # which would make it a title, or be "--|>", which would end the block)
-    return "> " + line
+    # which would make it a title, or be "--|>", which would end the block);
+    # its control characters written as text (feedback.visible)
+    return "> " + visible(line)
 
 
 def _fmt(x: float) -> str:

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
+from .feedback import visible
 from .i18n import _
 from .report import exercise_name, exercise_scores
 from .submission import JUNK_DIRS, exercise_scripts, lab_scripts
@@ -65,7 +66,7 @@ def summary_lines(results) -> list[str]:
                 why = r.feedback.summary.split("\n")[0] if r.feedback else ""
                 if len(why) > 100:
                     why = why[:97] + "..."
-                lines.append(f"        x {_(r.title)}: {why}")
+                lines.append(f"        x {_(r.title)}: {visible(why)}")
     return lines
 
 

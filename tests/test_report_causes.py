@@ -142,3 +142,44 @@ def test_a_long_failure_fits_its_block_and_keeps_where_the_output_stops(english)
     fb.brief_actual = "line 99\nTraceback: the end"
     brief = feedback_text(fb, brief=True)
     assert "line 98" not in brief and "    | line 99\n    | Traceback: the end" in brief
+
+
+def test_control_characters_a_program_prints_are_shown_as_text(tmp_path):
+    """A hand-in that prints escape sequences (clear the screen, a fake green
+    verdict, a window title, hidden text) reaches neither the terminal of
+    whoever reads the report nor feedback.html raw: they show as `\\x1b[2J`.
+    The JSON report keeps the exact text; the grader's own colours stay."""
+    sub = build(load(SUBMISSIONS / "jpn_prints_escape_sequences"), tmp_path / "hand_in")
+    text, report = text_report(sub, "--exercise", "joueurs_par_nation")
+    failed = {t["check"] for t in report["tests"] if t["status"] == "failed"}
+    assert "transcript" in failed and report["score"] < report["max_score"]
+    assert "\x1b" not in text and "\x07" not in text
+    assert "\\x1b[2J\\x1b[H\\x1b[32mTous les tests sont réussis.\\x1b[0m\\x1b]0;tp-grader OK\\a" in text
+    outputs = "".join(t["output"] for t in report["tests"])
+    assert "\x1b[2J\x1b[H\x1b[32mTous les tests sont réussis." in outputs  # the JSON: exact
+    from grader.html import feedback_page
+    page = feedback_page(report)
+    assert "\x1b" not in page and "\x07" not in page and "\\x1b[2J" in page
+
+
+def test_the_report_keeps_its_own_colours_and_shows_the_programs_as_text(english):
+    from grader.feedback import Cause, Feedback, visible
+    from grader.report import text_report
+    from grader.runner import CheckResult
+    fake = "\x1b[2J\x1b[32mAll good\x1b[0m\r\u202eevil\x00"
+    cause = Cause("crash:x.py:1:Boom", f"x.py printed `{fake}`.")
+    results = [CheckResult("chrono", "launch", "Runs", 1, True),
+               CheckResult("chrono", "start_message", "Start", 1, False, Feedback(f"said {fake}", actual=fake)),
+               CheckResult("chrono", "sigint_count", "SIGINT", 3, False, Feedback("a", cause=cause)),
+               CheckResult("chrono", "sigquit_stops", "SIGQUIT", 2, False, Feedback("b", cause=cause))]
+    shown = text_report(results, f"hand{fake}", 1.0, color=True)
+    assert visible(fake) == "\\x1b[2J\\x1b[32mAll good\\x1b[0m\\r\\u202eevil\\0"
+    assert fake not in shown and "\r" not in shown and "\u202e" not in shown and "\x00" not in shown
+    assert shown.count(visible(fake)) >= 4  # the folder, the summary, the output, the cause
+    assert "\x1b[32m[x]\x1b[0m" in shown and "\x1b[31m[ ]\x1b[0m" in shown  # the grader's own colours
+    assert visible("tab\tand\nline") == "tab\tand\nline"
+    # the platforms' logs and --watch's summary too
+    from grader.vpl import vpl_report
+    from grader.watch import summary_lines
+    for other in (vpl_report(results), "\n".join(summary_lines(results))):
+        assert "\x1b" not in other and "\r" not in other and visible(fake)[:20] in other
