@@ -8,11 +8,14 @@ its pid, its signals and its exit status are those of a plain process:
     that binds socket.gethostname()): two gradings never meet on a port, a
     server without SO_REUSEADDR starts again at once in a fresh sandbox, and
     no student program reaches any other network;
-  * mounts: /tmp, /var/tmp and /dev/shm are empty, private and small (the
-    sandbox's own folder is bound back in place), so what a program writes
-    there dies with the sandbox; the grader's folder (reference solutions,
-    tests) and the student's original hand-in are hidden behind empty
-    read-only folders;
+  * mounts: the whole filesystem is read-only (but /proc, /sys and /dev);
+    the homes (/home, /root, /run/user, /media, /mnt, the grader's user's
+    own), the grader's folder (reference solutions, tests) and the student's
+    original hand-in are hidden behind empty read-only folders; the only
+    writable places are the sandbox's folder, /tmp, /var/tmp and /dev/shm,
+    all in one tmpfs of WRITABLE_SPACE bytes (beyond what the sandbox brings
+    in) that dies with the sandbox. The grader reaches that folder through
+    the holder (Namespaces.view): /proc/HOLDER/root/...;
   * user, only when the grader is not root: an unprivileged user namespace
     that maps the user to themselves gives the rights for the other two.
 Where the kernel refuses (no unprivileged user namespaces: Ubuntu 24.04
@@ -25,8 +28,12 @@ Sockets are read from /proc/PID/net/tcp{,6}, which show the namespace of PID
 from __future__ import annotations
 
 import ctypes
+import errno
 import fcntl
 import os
+import pwd
+import re
+import shutil
 import select
 import signal
 import socket
@@ -113,19 +120,174 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _private_mounts(workdir: Path, hidden: Sequence[Path]) -> None:
+# What a sandbox may write, in all (its folder, /tmp, /var/tmp, /dev/shm): a
+# correct hand-in of this lab writes a few kilobytes; the space is memory
+# (tmpfs), taken only as it is written. What the sandbox brings in (the
+# hand-in's copy, the data files) comes on top.
+WRITABLE_SPACE = 64 * 1024 * 1024
+WRITABLE_FILES = 4096  # files and folders, on top of those brought in
+HOME_FOLDERS = ("/home", "/root", "/run/user", "/media", "/mnt")
+# never hidden, even when a user's home says so (a service account's "/")
+SYSTEM_FOLDERS = {"/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/opt",
+                  "/proc", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var", "/nonexistent"}
+LEFT_AS_THEY_ARE = ("/proc", "/sys", "/dev")  # kernel views and devices: not made read-only
+MOUNT_ATTR_RDONLY = 0x1
+SYS_MOUNT_SETATTR = 442  # the same number on every architecture (Linux 5.12)
+MS_REMOUNT, MS_NOEXEC, MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 32, 8, 1024, 2048, 1 << 21
+
+
+class _MountAttr(ctypes.Structure):
+    _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
+                ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
+
+
+def homes_to_hide() -> list[Path]:
+    """Every home on the machine: /home and the like, each user's home
+    (system accounts left out), and the grader's user's own, wherever it is."""
+    found = {Path(h) for h in HOME_FOLDERS}
+    try:
+        found |= {Path(e.pw_dir) for e in pwd.getpwall() if e.pw_uid == 0 or 1000 <= e.pw_uid < 65534}
+    except OSError:
+        pass
+    try:
+        found.add(Path(pwd.getpwuid(os.getuid()).pw_dir))
+    except (KeyError, OSError):
+        pass
+    if os.environ.get("HOME"):
+        found.add(Path(os.environ["HOME"]))
+    found = {Path(os.path.normpath(h)) for h in found if os.path.isabs(h)}
+    found = {h for h in found if str(h) not in SYSTEM_FOLDERS and h.is_dir()}
+    return sorted(h for h in found if not any(o in h.parents for o in found))
+
+
+def _unescape(field: str) -> str:
+    """A path of /proc/self/mountinfo (spaces and the like written \040)."""
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def _read_only(path: str) -> None:
+    """Make the mount at `path` read-only (its other flags kept: in a user
+    namespace they are locked)."""
+    attr = _MountAttr(MOUNT_ATTR_RDONLY, 0, 0, 0)
+    if _libc.syscall(SYS_MOUNT_SETATTR, -100, path.encode(), 0, ctypes.byref(attr), ctypes.sizeof(attr)) == 0:
+        return
+    if ctypes.get_errno() != errno.ENOSYS:
+        _check(-1, f"read-only {path}")
+    kept = os.statvfs(path).f_flag  # an older kernel: remount, saying every locked flag again
+    flags = MS_REMOUNT | MS_BIND | MS_RDONLY
+    for st, ms in ((os.ST_NOSUID, MS_NOSUID), (os.ST_NODEV, MS_NODEV), (os.ST_NOEXEC, MS_NOEXEC),
+                   (os.ST_NOATIME, MS_NOATIME), (os.ST_NODIRATIME, MS_NODIRATIME),
+                   (getattr(os, "ST_RELATIME", 4096), MS_RELATIME)):
+        if kept & st:
+            flags |= ms
+    _mount(None, path, None, flags)
+
+
+def _read_only_everywhere() -> None:
+    """Every mount of the namespace read-only, but the kernel's views and
+    the devices. A mount the holder cannot reach (under a folder it may not
+    enter) is left: it is hidden later, or was out of reach anyway."""
+    with open("/proc/self/mountinfo") as f:
+        points = [_unescape(line.split()[4]) for line in f]
+    for point in points:
+        if any(point == d or point.startswith(d + "/") for d in LEFT_AS_THEY_ARE):
+            continue
+        try:
+            _read_only(point)
+        except OSError as e:
+            if point == "/":
+                raise
+            if e.errno not in (errno.EACCES, errno.EPERM, errno.ENOENT, errno.EINVAL):
+                raise
+
+
+def _size_of(folder: str) -> tuple[int, int]:
+    """(bytes, files) under `folder`."""
+    size, count = 0, 0
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for n in filenames:
+            try:
+                size += os.lstat(os.path.join(dirpath, n)).st_size
+            except OSError:
+                pass
+        count += len(dirnames) + len(filenames)
+    return size, count
+
+
+def _copy_tree(source: str, dest: str) -> None:
+    """`source` into the existing folder `dest`: links as links, modes and
+    (for root) owners kept."""
+    root = os.geteuid() == 0
+    st = os.stat(source)  # followed: `source` may be a /proc/self/fd/N link
+    os.chmod(dest, st.st_mode & 0o7777)
+    if root:
+        os.chown(dest, st.st_uid, st.st_gid)
+    for name in os.listdir(source):
+        s, d = os.path.join(source, name), os.path.join(dest, name)
+        st = os.lstat(s)
+        if os.path.islink(s):
+            os.symlink(os.readlink(s), d)
+        elif os.path.isdir(s):
+            os.mkdir(d)
+            _copy_tree(s, d)
+            continue
+        else:
+            shutil.copyfile(s, d)
+            os.chmod(d, st.st_mode & 0o7777)
+        if root:
+            os.lchown(d, st.st_uid, st.st_gid)
+
+
+def _fd_path(fd: int) -> str:
+    return f"/proc/self/fd/{fd}"
+
+
+def _private_mounts(workdir: Path, hidden: Sequence[Path], needed: Sequence[Path]) -> None:
+    """In the holder's new mount namespace: everything read-only; one tmpfs,
+    bounded, for /tmp, /var/tmp, /dev/shm and a copy of `workdir` (bound back
+    in its place); the homes and `hidden` behind empty read-only folders;
+    `needed` (the students' Python, should it live in a home) shown again,
+    read-only."""
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     keep = os.open(workdir, O_PATH | os.O_DIRECTORY)
-    for d in PRIVATE_TMP:
-        if os.path.isdir(d):
-            _mount("tmpfs", d, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=64m")
-    if not os.path.isdir(workdir):  # it was under one of them: bring it back, in place
-        os.makedirs(workdir)
-        _mount(f"/proc/self/fd/{keep}", str(workdir), None, MS_BIND | MS_REC)
+    needed = [p for p in needed if p.is_dir()]
+    kept = {p: os.open(p, O_PATH | os.O_DIRECTORY) for p in needed}
+    brought, brought_files = _size_of(_fd_path(keep))
+    _read_only_everywhere()
+
+    # the writable space: a tmpfs on /tmp, then each part bound where it goes
+    _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+           f"mode=1777,size={WRITABLE_SPACE + brought + 1024 * 1024},"
+           f"nr_inodes={WRITABLE_FILES + brought_files + 16}")
+    parts = {}
+    for name in ("tmp", "var-tmp", "shm", "box"):
+        os.mkdir(f"/tmp/.{name}")
+        os.chmod(f"/tmp/.{name}", 0o1777)
+        parts[name] = os.open(f"/tmp/.{name}", O_PATH | os.O_DIRECTORY)
+    _copy_tree(_fd_path(keep), "/tmp/.box")
     os.close(keep)
-    for h in hidden:
-        if h.is_dir() and not _inside(workdir, h) and h != Path("/"):
-            _mount("tmpfs", str(h), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=16k,mode=755")
+    for name, where in (("var-tmp", "/var/tmp"), ("shm", "/dev/shm"), ("tmp", "/tmp")):
+        if os.path.isdir(where):
+            _mount(_fd_path(parts[name]), where, None, MS_BIND)
+
+    # what is shown again, in its place: the sandbox's folder, writable; the rest read-only
+    back = [(workdir, parts["box"], False)] + [(p, kept[p], True) for p in needed]
+    hide = [h for h in {*homes_to_hide(), *hidden} if h != Path("/") and h.is_dir()]
+    hide = [h for h in hide if not any(o in h.parents for o in hide)]
+    for h in sorted(hide):
+        _mount("tmpfs", str(h), "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755")
+        for path, fd, read_only in back:
+            if _inside(path, h):
+                os.makedirs(path, exist_ok=True)
+                _mount(_fd_path(fd), str(path), None, MS_BIND | MS_REC)
+                if read_only:
+                    _read_only(str(path))
+        _read_only(str(h))
+    if not any(_inside(workdir, h) for h in hide):
+        os.makedirs(workdir, exist_ok=True)  # under the new /tmp: an empty place to bind it on
+        _mount(_fd_path(parts["box"]), str(workdir), None, MS_BIND | MS_REC)
+    for fd in [*parts.values(), *kept.values()]:
+        os.close(fd)
 
 
 # The holder is forked from one of the grader's threads, and a fork from a
@@ -140,14 +302,15 @@ class Namespaces:
     """Network, mounts (and user) namespaces for the programs of one sandbox,
     alive as long as their holder process."""
 
-    def __init__(self, workdir: Path, hidden: Sequence[Path] = (), network: bool = False):
+    def __init__(self, workdir: Path, hidden: Sequence[Path] = (), network: bool = False,
+                 needed: Sequence[Path] = ()):
         if _libc is None or not Path("/proc/self/ns/net").exists():
             raise NamespacesUnavailable("no namespaces on this system")
         root = os.geteuid() == 0
         uid, gid = os.geteuid(), os.getegid()
         addresses = _own_addresses()
         for _attempt in range(HOLDER_ATTEMPTS):
-            answer = self._start_holder(root, uid, gid, addresses, workdir, hidden, network)
+            answer = self._start_holder(root, uid, gid, addresses, workdir, hidden, network, needed)
             if answer is not None:
                 break
         else:
@@ -161,7 +324,7 @@ class Namespaces:
             raise NamespacesUnavailable(answer or "the namespace holder failed")
 
     def _start_holder(self, root: bool, uid: int, gid: int, addresses, workdir: Path,
-                      hidden: Sequence[Path], network: bool) -> Optional[str]:
+                      hidden: Sequence[Path], network: bool, needed: Sequence[Path]) -> Optional[str]:
         """Fork the holder; its first word ("ready", or what failed), or None
         when it said nothing within HOLDER_LIMIT (then killed and reaped)."""
         ready_r, ready_w = os.pipe()
@@ -190,7 +353,7 @@ class Namespaces:
                 if network:
                     _small_tcp_table()
                 _loopback_up(addresses)
-                _private_mounts(Path(workdir), [Path(h) for h in hidden])
+                _private_mounts(Path(workdir), [Path(h) for h in hidden], [Path(n) for n in needed])
                 os.write(ready_w, b"ready\n")
                 os.read(hold_r, 1)  # until the grader closes its end, or dies
             except BaseException as e:  # noqa: B036 (the holder must never return)
@@ -210,6 +373,11 @@ class Namespaces:
                 return None
             answer = ready.readline().decode(errors="replace").strip()
         return answer
+
+    def view(self, path: Path) -> Path:
+        """Where the grader finds `path` as the sandbox's programs see it: the
+        writable space exists only in their mount namespace."""
+        return Path(f"/proc/{self.pid}/root{path}")
 
     def join(self, cwd: str) -> None:
         """Between fork and exec: enter the namespaces (before dropping root),
@@ -241,6 +409,9 @@ class NoNamespaces:
     def __init__(self, reason: str, network: bool):
         self.reason = reason
         self.shared_network = SharedNetwork(reason) if network else None
+
+    def view(self, path: Path) -> Path:
+        return path
 
     def join(self, cwd: str) -> None:
         pass
@@ -295,12 +466,12 @@ _unavailable: Optional[str] = None  # why namespaces failed once: not tried agai
 _shared_reason: Optional[str] = None  # set once a sandbox had to use the shared network
 
 
-def confine(workdir: Path, hidden: Sequence[Path], network: bool):
+def confine(workdir: Path, hidden: Sequence[Path], network: bool, needed: Sequence[Path] = ()):
     """Namespaces for a sandbox's programs where the machine allows them."""
     global _unavailable
     if _unavailable is None and not os.environ.get("TPGRADER_NO_NETNS"):
         try:
-            return Namespaces(workdir, hidden, network)
+            return Namespaces(workdir, hidden, network, needed)
         except (NamespacesUnavailable, OSError) as e:
             _unavailable = str(e)
     return NoNamespaces(_unavailable or "TPGRADER_NO_NETNS is set", network)

@@ -21,10 +21,10 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from .feedback import Cause, CheckFailed, Feedback
 from .harness.leftovers import temp_folder_prefix
 from .harness.users import _precompile_inject
-from .harness import (LIMITS, NPROC_LIMIT, RUNS_AS_OTHER_USER, MissingScript, UnreadableScript,
+from .harness import (LIMITS, NPROC_LIMIT, RUNS_AS_OTHER_USER, MissingScript, SandboxFull, UnreadableScript,
                       real_time_stretch, take_incidents)
 from .i18n import _, current_language, set_language
-from .isolation import namespaces_unavailable, shared_network_reason
+from .isolation import WRITABLE_SPACE, namespaces_unavailable, shared_network_reason
 from .rubric import VISIBLE, Rubric, RubricError, read_rubric
 from .submission import Submission, exercise_scripts
 from .workers import NOT_DONE, WorkerFailed, WorkerLost, run_in_workers
@@ -86,6 +86,13 @@ def _feedback_for(excinfo) -> Feedback:
         hint = _("Name the file exactly {script} (lower case, .py) and put it at the top of the "
                  "folder you hand in.").format(script=exc.name)
         return Feedback(summary, hint=hint, cause=Cause(f"missing:{exc.name}", summary, hint))
+    if isinstance(exc, SandboxFull):
+        summary = _("Your program filled all the space a grading gives it ({mib} MiB for its folder "
+                    "and /tmp together), so the grader could not write {file} there and this check "
+                    "could not go on.").format(mib=WRITABLE_SPACE // (1024 * 1024), file=exc.name)
+        hint = _("A program of this lab writes a few kilobytes: look for a loop that writes without "
+                 "end, or that writes far more than the statement asks.")
+        return Feedback(summary, hint=hint, cause=Cause("sandbox_full", summary, hint))
     if "Timeout" in str(exc) and excinfo.typename == "Failed":
         return Feedback(_("This check took too long and was stopped: your program may be stuck "
                           "(an infinite loop, or waiting for input that never comes)."))

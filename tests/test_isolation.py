@@ -177,10 +177,18 @@ def test_an_unprivileged_user_gets_namespaces_too(tmp_path):
             # the checkout: hidden behind an empty folder, or gone with the
             # private /tmp when it lies under /tmp
             grader = os.listdir({root!r}) if os.path.isdir({root!r}) else []
+            try:
+                open("/etc/tp-grader-test", "w")
+                etc = "written"
+            except OSError as e:
+                etc = e.strerror
             print("inside", os.getuid(), sorted(n for _, n in socket.if_nameindex()),
-                  grader, os.listdir("/tmp"), open("here", "w").write("x"), flush=True)
+                  grader, os.listdir("/tmp"), os.listdir("/home"), etc, open("here", "w").write("x"),
+                  flush=True)
             os._exit(0)
         os.waitpid(pid, 0)
+        # what it wrote is in its own space, which the grader reaches through the holder
+        print("seen", ns.view(__import__("pathlib").Path({str(work)!r})).joinpath("here").read_text())
         ns.close()
     """)
     python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
@@ -189,9 +197,11 @@ def test_an_unprivileged_user_gets_namespaces_too(tmp_path):
                            cwd="/", preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)))
         if r.stdout.startswith("unavailable") and "unshare" in r.stdout:
             pytest.skip("unprivileged user namespaces are refused here: " + r.stdout)
-        # its own uid, loopback only, the grader hidden, only its own folder in /tmp
-        assert r.stdout == f"inside 65534 ['lo'] [] [{work.name!r}] 1\n", r.stdout + r.stderr
-        assert (work / "here").read_text() == "x"
+        # its own uid, loopback only, the grader and the homes hidden, only its own
+        # folder in /tmp, the rest read-only
+        assert r.stdout == (f"inside 65534 ['lo'] [] [{work.name!r}] [] Read-only file system 1\n"
+                            "seen x\n"), r.stdout + r.stderr
+        assert not (work / "here").exists()  # nothing reached the disk
     finally:
         shutil.rmtree(work)
 

@@ -22,6 +22,7 @@ from grader.foot import (FOOT_FILE, Player, around_the_list, diagnose, first_mis
 from grader.harness import (DEFAULT_OUTPUT_CAP, LiveProcess, MissingScript, RunResult, Sandbox,
                             UnreadableScript, waits_for_keyboard)
 from grader.i18n import N_, _
+from grader.isolation import WRITABLE_SPACE, namespaces_unavailable
 from grader.lab import active_lab
 from grader.paths import FAKES_DIR
 from grader.strategies import EXPLICIT_CASES, PROPERTY_SETTINGS, FootCase, foot_cases
@@ -441,6 +442,17 @@ def crash_explanation(c: Crash) -> Optional[tuple[str, str]]:
                   "never happens."),
                 _("Give the program its name as the first argument after the path: {fix}.").format(
                     fix=fix))
+    if "[Errno 28]" in c.error or "No space left on device" in c.error:
+        if namespaces_unavailable() is None:
+            why = _("The program filled all the space a grading gives it: {mib} MiB for its folder "
+                    "and /tmp together, where a correct program of this lab writes a few kilobytes. "
+                    "Past that, every write fails with this error.").format(
+                        mib=WRITABLE_SPACE // (1024 * 1024))
+        else:
+            why = _("The disk where the program writes is full.")
+        return why, _("Look for a loop that writes without end, or that writes far more than the "
+                      "statement asks (a file opened again at each turn, a line written in a loop "
+                      "that never stops).")
     quoted = _QUOTED.search(c.message)
     starts_program = (c.inside.endswith("subprocess.py") or re.search(
         r"\b(?:Popen|run|call|check_call|check_output|exec\w*p\w*|spawn\w*p\w*)\s*\(", c.code))

@@ -143,7 +143,7 @@ def test_parent_delegates(sandbox):
                 "lines for the nation it is given:\n{lines}").format(lines=fake_text.rstrip())
     r = sandbox.run(PARENT, [nation])
     common.fail_if_stuck(r)
-    log = sandbox.path / PRODUCER_LOG
+    log = sandbox.file(PRODUCER_LOG)
     calls = [json.loads(ln) for ln in log.read_text().splitlines()] if log.exists() else []
     if not calls:
         common.fail_if_cause(r, context)  # not written yet, waiting for the keyboard...
@@ -164,7 +164,7 @@ def test_parent_delegates(sandbox):
     players = parse_foot(fake_text)
     year = sandbox.today.year
     lines = output_lines(r.stdout)
-    real = {p.name for p in parse_foot((sandbox.path / FOOT_FILE).read_text(encoding="utf-8"))}
+    real = {p.name for p in parse_foot(sandbox.file(FOOT_FILE).read_text(encoding="utf-8"))}
     if any(ln.split(",")[0].split("|")[0].strip() in real for ln in lines):
         hint = _("Your consumer prints players of foot_2020.txt that the producer did not send: it "
                  "must print what it reads from the producer, not read the file itself.")

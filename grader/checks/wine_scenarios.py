@@ -239,7 +239,7 @@ class Client:
     random: str  # how its random module was driven
     live: LiveProcess
     started: float
-    draws_file: Optional[str] = None  # where sitecustomize writes its random draws
+    draws_file: Optional[str] = None  # where sitecustomize writes its random draws (the grader's path to it)
     connects_file: Optional[str] = None  # and the addresses it connect()s to
     connected_at: Optional[float] = None  # real time (monotonic) the kernel saw it connected
     answered_at: Optional[float] = None  # when the grader saw its answer (never before it came)
@@ -514,15 +514,17 @@ class Scenario:
 
     def start_client(self, random: str) -> Client:
         number = next(_draw_files)
-        draws = self.sandbox.write(f".tpgrader_draws_{number}", "", mode=0o600)
-        connects = self.sandbox.write(f".tpgrader_connects_{number}", "", mode=0o600)
+        draws_name, connects_name = f".tpgrader_draws_{number}", f".tpgrader_connects_{number}"
+        draws = self.sandbox.write(draws_name, "", mode=0o600)
+        connects = self.sandbox.write(connects_name, "", mode=0o600)
         # with no server (no port yet), a port where nobody listens
         port = self.port if self.port is not None else self.given_port or free_port()
         args = [fill_in(a, port=port, quantity=quantity_for(random)) for a in CLIENT_ARGS]
         live = self.sandbox.spawn(CLIENT, args,
                                   env={"TPGRADER_RANDOM": random, "TPGRADER_RANDOM_LOG": str(draws),
                                        "TPGRADER_CONNECT_LOG": str(connects)})
-        c = Client(len(self.clients) + 1, random, live, time.monotonic(), str(draws), str(connects))
+        c = Client(len(self.clients) + 1, random, live, time.monotonic(), str(self.sandbox.file(draws_name)),
+                   str(self.sandbox.file(connects_name)))
         self.clients.append(c)
         self.timeline.note(_("{client} started ({how})").format(client=c.label, how=drive_text(random)),
                            about=c.number)

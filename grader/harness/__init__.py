@@ -11,14 +11,14 @@ from .processes import RUN_MARKER, become_subreaper, kill_all, note_incident, ta
 from .procfs import (activity, caught_signals, children_of, family_activity, is_alive, pipes_of,
                      process_cmdline, wait_for_handlers, wait_idle, waits_for_keyboard)
 from .sandbox import DEFAULT_TIMEOUT, LiveProcess, RunResult, Sandbox
-from .scripts import MissingScript, UnreadableScript, compile_error
+from .scripts import MissingScript, SandboxFull, UnreadableScript, compile_error
 from .users import (INJECT_DIR, LIMITS, NPROC, NPROC_LIMIT, RUNS_AS_OTHER_USER, SANDBOX_UIDS, STUDENT_PYTHON,
                     real_time, real_time_stretch)
 
 __all__ = [
     "DEFAULT_OUTPUT_CAP", "DEFAULT_TIMEOUT", "EXIT_GRACE", "INJECT_DIR", "LIMITS", "NPROC", "NPROC_LIMIT",
     "RUN_MARKER", "RUNS_AS_OTHER_USER", "SANDBOX_UIDS", "STUDENT_PYTHON", "LiveProcess", "MissingScript",
-    "RunResult", "Sandbox", "UnreadableScript", "activity", "become_subreaper", "caught_signals",
+    "RunResult", "Sandbox", "SandboxFull", "UnreadableScript", "activity", "become_subreaper", "caught_signals",
     "children_of", "compile_error", "family_activity",
     "is_alive", "kill_all", "note_incident", "pipes_of", "process_cmdline", "real_time", "real_time_stretch",
     "take_incidents", "wait_for_handlers", "wait_idle", "waits_for_keyboard",

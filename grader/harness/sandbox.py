@@ -16,6 +16,7 @@ the folder, whatever happened.
 """
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -44,7 +45,7 @@ from .output import DEFAULT_OUTPUT_CAP, EXIT_GRACE, _OutputReader
 from .processes import (RUN_MARKER, _is_running, _marked_processes, _open_roots, _roots_lock, kill_all,
                         note_incident, start_guarded)
 from .procfs import _processes_of, children_of, descendants_of, family_activity, is_alive, process_cmdline
-from .scripts import MissingScript, UnreadableScript, compile_error
+from .scripts import MissingScript, SandboxFull, UnreadableScript, compile_error
 from .users import (INJECT_DIR, STUDENT_PYTHON, _child_setup, _ignored_signals, _new_sandbox_user,
                     _precompile_inject, real_time)
 
@@ -111,7 +112,8 @@ class Sandbox:
         self._tmp = Path(tempfile.mkdtemp(prefix=temp_folder_prefix(f"u{self.user[0]}-" if self.user else "")))
         try:
             os.chmod(self._tmp, 0o711)  # the sandbox user must get through
-            self.path = self._tmp / "work"
+            self.path = self._tmp / "work"  # as the programs see it
+            self.files = self.path  # as the grader reaches it (see confine below)
             submission.copy_to(self.path)
             for f in data_files:
                 shutil.copy(f, self.path / Path(f).name)
@@ -138,7 +140,11 @@ class Sandbox:
             # TPGRADER_HIDE names (a class grading: the other hand-ins, the results)
             hidden = {GRADER_FILES, submission.root, *(p.parent for p in submission.aliases.values()),
                       *(Path(p) for p in os.environ.get("TPGRADER_HIDE", "").split(os.pathsep) if p)}
-            self.confinement = confine(self._tmp, sorted(hidden), network)
+            # the students' Python, shown again should it live in a hidden home
+            python_home = Path(os.path.realpath(STUDENT_PYTHON)).parent.parent
+            self.confinement = confine(self._tmp, sorted(hidden), network, [python_home])
+            # where the grader reads and writes the programs' folder
+            self.files = self.confinement.view(self.path)
             self._preexec = functools.partial(_child_setup, self.confinement, str(self.path), self.user,
                                               tuple(_ignored_signals()))
             if self.user is not None:
@@ -163,24 +169,35 @@ class Sandbox:
             for n in dirnames + filenames:
                 os.lchown(os.path.join(dirpath, n), uid, gid)
 
+    def file(self, name: str) -> Path:
+        """The file `name` of the programs' folder, for the grader to read."""
+        return self.files / name
+
     def write(self, name: str, content: str, mode: int = 0o644) -> Path:
-        p = self.path / name
-        p.write_text(content, encoding="utf-8")
+        """Write a file in the programs' folder; returns its path as the
+        programs see it."""
+        p = self.file(name)
+        try:
+            p.write_text(content, encoding="utf-8")
+        except OSError as e:
+            if e.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise SandboxFull(name) from None
+            raise
         os.chmod(p, mode)
         self._own_tree(p) if p.is_dir() else self._own_file(p)
-        return p
+        return self.path / name
 
     def _own_file(self, p: Path):
         if self.user is not None:
             os.chown(p, *self.user)
 
     def remove(self, name: str):
-        p = self.path / name
+        p = self.file(name)
         if p.exists():
             p.unlink()
 
     def chmod(self, name: str, mode: int):
-        os.chmod(self.path / name, mode)
+        os.chmod(self.file(name), mode)
 
     # -- environment -----------------------------------------------------------
 
@@ -229,7 +246,7 @@ class Sandbox:
         """The file name of `script` in the sandbox; MissingScript if absent."""
         name = self.submission.resolve(script)
         if name is None:
-            if not (self.path / script).is_file():  # not written by the check either
+            if not self.file(script).is_file():  # not written by the check either
                 raise MissingScript(script)
             name = script
         return name

@@ -17,6 +17,15 @@ class MissingScript(Exception):
         self.name = name
 
 
+class SandboxFull(Exception):
+    """A program of the check filled the space the sandbox gives it, so that
+    the grader could not write the file `name` it needed there."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+
+
 class UnreadableScript(Exception):
     """Python cannot read the script (a syntax error, Python 2 code, a file
     that is not UTF-8): the check fails with that, the program never runs."""
