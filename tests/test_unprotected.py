@@ -17,7 +17,6 @@ import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 import pytest
 
@@ -160,16 +159,19 @@ PRETEND_NOT_ROOT = ("import sys, grader.protection as p; p._root = lambda: False
 
 @dataclass
 class Grader:
-    """Runs the grader's command line (`command`, then the arguments) as a
-    user (`uid`) on a machine with no namespaces for sandboxes. The default:
-    this checkout's grader, as root pretending not to be."""
+    """Runs the grader's command line (`command`, then the arguments, from
+    `cwd`) as a user (`uid`: the owner of "their own" hand-ins) on a machine
+    with no namespaces for sandboxes. The default: this checkout's grader, as
+    root pretending not to be. A real non-root user: their command (e.g.
+    setpriv ... their venv's python -m grader) and their uid."""
     command: list = field(default_factory=lambda: [sys.executable, "-c", PRETEND_NOT_ROOT])
     uid: int = 0
     env: dict = field(default_factory=dict)
+    cwd: Path = ROOT
 
     def __call__(self, *args: str) -> subprocess.CompletedProcess:
         session = f"test{uuid.uuid4().hex[:8]}-"
-        proc = subprocess.run([*self.command, *args, "--lang", "en"], cwd=ROOT, capture_output=True, text=True,
+        proc = subprocess.run([*self.command, *args, "--lang", "en"], cwd=self.cwd, capture_output=True, text=True,
                               timeout=600, env={**os.environ, **self.env, "TPGRADER_NO_NETNS": "1",
                                                 "TPGRADER_SESSION": session})
         assert marked_processes(session) == []
@@ -183,12 +185,13 @@ def grader() -> Grader:
 
 @pytest.fixture
 def place():
-    """A folder everyone can read, with `marks/`, where every student program
-    of these hand-ins writes a file as it starts (world-writable: as root
-    the programs run as a uid of their own)."""
+    """A folder for the hand-ins and the results, with `marks/`, where every
+    student program of these hand-ins writes a file as it starts; both
+    writable by all (the grader may run as another user than the tests, and
+    as root the programs run as a uid of their own)."""
     top = Path(tempfile.mkdtemp(prefix="unprotected-"))
     try:
-        top.chmod(0o755)
+        top.chmod(0o1777)
         (top / "marks").mkdir(mode=0o1777)
         (top / "marks").chmod(0o1777)
         yield top
