@@ -2,14 +2,16 @@
    ./grade.sh DIR --all-checks [--seed N] [--rubric FILE]
    ./grade.sh DIR --watch
    ./grade.sh --batch SUBMISSIONS --out RESULTS [--jobs N] [--force] [--worksheet grades.csv]
+              [--unprotected]
    ./grade.sh --gradescope-bundle OUT.zip
    ./grade.sh --vpl-bundle DIR [--vpl-python python3.10]
    ./grade.sh --github-classroom DIR
 
 Exit status: 0 whenever grading ran (whatever the score); 2 for a bad
 command line, a folder that cannot be graded, or other people's code that
-would run unprotected without --unprotected (grader/protection.py); 3 if the grader itself broke;
-128 + the signal when stopped (130: Ctrl-C, 143: SIGTERM, 129: SIGHUP)."""
+nothing would protect the user from, without --unprotected (protection.py);
+3 if the grader itself broke; 128 + the signal when stopped (130: Ctrl-C,
+143: SIGTERM, 129: SIGHUP)."""
 from __future__ import annotations
 
 import argparse
@@ -218,7 +220,8 @@ def main(argv=None) -> int:
             if args.batch:
                 from .batch_cli import run_batch
                 return run_batch(args)
-            # a platform's jail (VPL) holds nothing of anyone's to protect
+            # VPL's jail, made for one evaluation, holds nothing of anyone's
+            # (and a stop there would give every student the lowest grade)
             if not args.vpl and refuse_unprotected(None, args.submission, args.unprotected):
                 return 2
             if args.watch:

@@ -6,10 +6,14 @@ harness/users.py), or, as another user, where the kernel gives sandboxes
 namespaces (isolation.py). Otherwise student programs run with the user's
 own rights: they can read, change or delete the user's files. A student
 grading their own work risks nothing they do not risk running it themselves,
-so nothing is said to them. Other people's code (a class, --batch; a folder
-or archive holding files of another user) is graded that way only given
---unprotected: without it the command stops, in one line, before any
-program has run."""
+so nothing more is said to them (their report's sandbox note already says
+"no network or file isolation"). Other people's code (a class, --batch; a
+folder or archive holding files of another user) is graded that way only
+given --unprotected: without it the command stops, in one line, before any
+program has run. What the user unpacked themselves is theirs as far as file
+owners tell: the README sends other people's work to --batch. VPL's jail
+(--vpl) is not asked: it is made for one evaluation and holds nothing of
+anyone's."""
 from __future__ import annotations
 
 import os
