@@ -34,6 +34,7 @@ from .harness.leftovers import temp_folder_prefix
 from .i18n import _, current_language
 from .intake import extract_archive, is_archive
 from .paths import PROJECT_DIR
+from .protection import DECIDED
 from .report import exercise_name
 from .draws import grading_seed
 from .rubric import RUBRIC_FILE, active_rubric_file, load_rubric
@@ -261,7 +262,7 @@ def grade_student(student: Student, out: Path, force: bool = False, hide: str = 
         retry = False  # a grading that broke or was killed is tried again by the next run
         try:
             proc = (launcher or Launcher()).run(cmd, STUDENT_TIME_LIMIT, cwd=PROJECT_DIR,
-                                                env={**os.environ, "TPGRADER_HIDE": hide})
+                                                env={**os.environ, "TPGRADER_HIDE": hide, DECIDED: "1"})
             text, error = proc.stdout, proc.stderr.strip()
             report = json.loads(json_file.read_text(encoding="utf-8")) if proc.returncode == 0 else None
             if proc.returncode < 0:

@@ -38,6 +38,9 @@ def run_batch(args) -> int:
             read_worksheet(worksheet)
         except (OSError, SubmissionError, UnicodeDecodeError) as e:
             return _error(_("cannot use the worksheet {file}: {reason}").format(file=worksheet, reason=e), 2)
+    from .protection import refuse_unprotected
+    if refuse_unprotected(args.batch, None, args.unprotected):
+        return 2
     console = Console(stderr=True)
     live = console.is_terminal
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -2,13 +2,16 @@
    ./grade.sh DIR --all-checks [--seed N] [--rubric FILE]
    ./grade.sh DIR --watch
    ./grade.sh --batch SUBMISSIONS --out RESULTS [--jobs N] [--force] [--worksheet grades.csv]
+              [--unprotected]
    ./grade.sh --gradescope-bundle OUT.zip
    ./grade.sh --vpl-bundle DIR [--vpl-python python3.10]
    ./grade.sh --github-classroom DIR
 
 Exit status: 0 whenever grading ran (whatever the score); 2 for a bad
-command line or a folder that cannot be graded; 3 if the grader itself broke;
-128 + the signal when stopped (130: Ctrl-C, 143: SIGTERM, 129: SIGHUP)."""
+command line, a folder that cannot be graded, or other people's code that
+nothing would protect the user from, without --unprotected (protection.py);
+3 if the grader itself broke; 128 + the signal when stopped (130: Ctrl-C,
+143: SIGTERM, 129: SIGHUP)."""
 from __future__ import annotations
 
 import argparse
@@ -75,6 +78,10 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--batch", metavar="SUBMISSIONS",
                        help=_("grade a whole class: a folder of hand-ins, or Moodle's \"Download all "
                               "submissions\" zip"))
+    batch.add_argument("--unprotected", action="store_true",
+                       help=_("grade other people's code (--batch, or files of another user) even where "
+                              "their programs would run with your rights: not root, and no sandbox "
+                              "namespaces on this machine"))
     batch.add_argument("--out", metavar="RESULTS", help=_("with --batch: the folder for the results"))
     batch.add_argument("--force", action="store_true",
                        help=_("with --batch: grade again the hand-ins already graded"))
@@ -205,6 +212,7 @@ def main(argv=None) -> int:
         return _error(_("--time-limit must be more than 0"), 2)
 
     from .harness.leftovers import command_session, stop_signal
+    from .protection import refuse_unprotected
     try:
         # whatever stops the grading (Ctrl-C, SIGTERM, a closed terminal),
         # nothing it started outlives this block
@@ -212,6 +220,10 @@ def main(argv=None) -> int:
             if args.batch:
                 from .batch_cli import run_batch
                 return run_batch(args)
+            # VPL's jail, made for one evaluation, holds nothing of anyone's
+            # (and a stop there would give every student the lowest grade)
+            if not args.vpl and refuse_unprotected(None, args.submission, args.unprotected):
+                return 2
             if args.watch:
                 return _watch(args)
             return _grade_one(args)

@@ -484,6 +484,19 @@ def namespaces_unavailable() -> Optional[str]:
     return _unavailable
 
 
+def probe() -> Optional[str]:
+    """Why sandboxes get no namespaces on this machine, or None: a holder
+    made and closed at once (a few ms); a refusal is kept, as confine() keeps it."""
+    global _unavailable
+    if namespaces_unavailable() is None:
+        with tempfile.TemporaryDirectory(prefix="tp-grader-probe-") as probe_dir:
+            try:
+                Namespaces(Path(probe_dir)).close()
+            except (NamespacesUnavailable, OSError) as e:
+                _unavailable = str(e)
+    return namespaces_unavailable()
+
+
 def shared_network_reason() -> Optional[str]:
     """Why programs of this grading ran on the machine's own network, or None
     if every sandbox had a network of its own (or none needed one)."""
