@@ -30,6 +30,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import functools
 import os
 import pwd
 import re
@@ -58,7 +59,11 @@ except (OSError, AttributeError):  # pragma: no cover (not Linux)
 
 
 class NamespacesUnavailable(Exception):
-    pass
+    """The kernel refuses the namespaces: sandboxes do without them."""
+
+
+class SandboxSetupFailed(RuntimeError):
+    """Namespaces were given but could not be set up as they must be."""
 
 
 def _check(result: int, what: str) -> None:
@@ -141,9 +146,11 @@ class _MountAttr(ctypes.Structure):
                 ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
 
 
-def homes_to_hide() -> list[Path]:
+@functools.lru_cache(maxsize=None)
+def homes_to_hide() -> tuple[Path, ...]:
     """Every home on the machine: /home and the like, each user's home
-    (system accounts left out), and the grader's user's own, wherever it is."""
+    (system accounts left out), and the grader's user's own, wherever it is.
+    Read once, in the grader (a directory service may be slow to list)."""
     found = {Path(h) for h in HOME_FOLDERS}
     try:
         found |= {Path(e.pw_dir) for e in pwd.getpwall() if e.pw_uid == 0 or 1000 <= e.pw_uid < 65534}
@@ -157,7 +164,7 @@ def homes_to_hide() -> list[Path]:
         found.add(Path(os.environ["HOME"]))
     found = {Path(os.path.normpath(h)) for h in found if os.path.isabs(h)}
     found = {h for h in found if str(h) not in SYSTEM_FOLDERS and h.is_dir()}
-    return sorted(h for h in found if not any(o in h.parents for o in found))
+    return tuple(sorted(h for h in found if not any(o in h.parents for o in found)))
 
 
 def _unescape(field: str) -> str:
@@ -171,9 +178,11 @@ def _read_only(path: str) -> None:
     attr = _MountAttr(MOUNT_ATTR_RDONLY, 0, 0, 0)
     if _libc.syscall(SYS_MOUNT_SETATTR, -100, path.encode(), 0, ctypes.byref(attr), ctypes.sizeof(attr)) == 0:
         return
-    if ctypes.get_errno() != errno.ENOSYS:
+    if ctypes.get_errno() not in (errno.ENOSYS, errno.EPERM):
         _check(-1, f"read-only {path}")
-    kept = os.statvfs(path).f_flag  # an older kernel: remount, saying every locked flag again
+    # an older kernel (or a container's filter that refuses the call): remount,
+    # saying every locked flag again
+    kept = os.statvfs(path).f_flag
     flags = MS_REMOUNT | MS_BIND | MS_RDONLY
     for st, ms in ((os.ST_NOSUID, MS_NOSUID), (os.ST_NODEV, MS_NODEV), (os.ST_NOEXEC, MS_NOEXEC),
                    (os.ST_NOATIME, MS_NOATIME), (os.ST_NODIRATIME, MS_NODIRATIME),
@@ -238,6 +247,44 @@ def _copy_tree(source: str, dest: str) -> None:
             os.lchown(d, st.st_uid, st.st_gid)
 
 
+# Landlock (Linux 6.12, ABI 6): a process may send signals only to its own
+# domain (itself and the processes it starts), and trace none outside it.
+SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_RESTRICT_SELF = 444, 446  # every architecture
+LANDLOCK_CREATE_RULESET_VERSION = 1
+LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET, LANDLOCK_SCOPE_SIGNAL = 1, 2
+LANDLOCK_SCOPES_ABI = 6
+PR_SET_NO_NEW_PRIVS = 38
+
+
+class _RulesetAttr(ctypes.Structure):
+    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
+                ("scoped", ctypes.c_uint64)]
+
+
+@functools.lru_cache(maxsize=None)
+def landlock_abi() -> int:
+    """The Landlock version of the kernel, 0 without it."""
+    if _libc is None:
+        return 0
+    return max(_libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0),
+                             ctypes.c_uint32(LANDLOCK_CREATE_RULESET_VERSION)), 0)
+
+
+def _scope_to_own_family() -> None:
+    """Between fork and exec: this process and its descendants may signal
+    only each other (the grader, outside, still signals them)."""
+    attr = _RulesetAttr(0, 0, LANDLOCK_SCOPE_SIGNAL | LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET)
+    fd = _libc.syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(ctypes.sizeof(attr)),
+                       ctypes.c_uint32(0))
+    if fd < 0:
+        _check(-1, "landlock_create_ruleset")
+    try:
+        _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl")
+        _check(_libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, fd, ctypes.c_uint32(0)), "landlock_restrict_self")
+    finally:
+        os.close(fd)
+
+
 def _fd_path(fd: int) -> str:
     return f"/proc/self/fd/{fd}"
 
@@ -245,7 +292,7 @@ def _fd_path(fd: int) -> str:
 def _private_mounts(workdir: Path, hidden: Sequence[Path], needed: Sequence[Path]) -> None:
     """In the holder's new mount namespace: everything read-only; one tmpfs,
     bounded, for /tmp, /var/tmp, /dev/shm and a copy of `workdir` (bound back
-    in its place); the homes and `hidden` behind empty read-only folders;
+    in its place); `hidden` (the homes among them) behind empty read-only folders;
     `needed` (the students' Python, should it live in a home) shown again,
     read-only."""
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
@@ -272,7 +319,7 @@ def _private_mounts(workdir: Path, hidden: Sequence[Path], needed: Sequence[Path
 
     # what is shown again, in its place: the sandbox's folder, writable; the rest read-only
     back = [(workdir, parts["box"], False)] + [(p, kept[p], True) for p in needed]
-    hide = [h for h in {*homes_to_hide(), *hidden} if h != Path("/") and h.is_dir()]
+    hide = [h for h in set(hidden) if h != Path("/") and h.is_dir()]
     hide = [h for h in hide if not any(o in h.parents for o in hide)]
     for h in sorted(hide):
         _mount("tmpfs", str(h), "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755")
@@ -288,6 +335,15 @@ def _private_mounts(workdir: Path, hidden: Sequence[Path], needed: Sequence[Path
         _mount(_fd_path(parts["box"]), str(workdir), None, MS_BIND | MS_REC)
     for fd in [*parts.values(), *kept.values()]:
         os.close(fd)
+    if os.geteuid() != 0:
+        # Last (the binds above go through /proc/self/fd). The programs run
+        # as the grader's user, and /proc/PID/root of any other process of
+        # that user is a way out to all their files: an empty /proc in its
+        # place (no check of the lab reads /proc). Their terminals, in
+        # /dev/pts: a new instance, with none of theirs. As root the programs
+        # run as a uid of their own, which keeps them out of both.
+        _mount("tmpfs", "/proc", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=555")
+        _mount("devpts", "/dev/pts", "devpts", MS_NOSUID, "newinstance,ptmxmode=0666,mode=620")
 
 
 # The holder is forked from one of the grader's threads, and a fork from a
@@ -309,6 +365,7 @@ class Namespaces:
         root = os.geteuid() == 0
         uid, gid = os.geteuid(), os.getegid()
         addresses = _own_addresses()
+        hidden = [*homes_to_hide(), *(Path(h) for h in hidden)]
         for _attempt in range(HOLDER_ATTEMPTS):
             answer = self._start_holder(root, uid, gid, addresses, workdir, hidden, network, needed)
             if answer is not None:
@@ -318,10 +375,17 @@ class Namespaces:
         pid = self.pid
         # the user namespace first: it gives the rights to enter the others
         self._namespaces = [] if root else [(f"/proc/{pid}/ns/user", CLONE_NEWUSER)]
+        # as the grader's user, programs could signal (and trace) every other
+        # process of that user: Landlock keeps them to their own family
+        self.scoped = not root and landlock_abi() >= LANDLOCK_SCOPES_ABI
         self._namespaces += [(f"/proc/{pid}/ns/mnt", CLONE_NEWNS), (f"/proc/{pid}/ns/net", CLONE_NEWNET)]
         if answer != "ready":
             self.close()
-            raise NamespacesUnavailable(answer or "the namespace holder failed")
+            stage, _tab, why = (answer or "failed\tthe namespace holder said nothing").partition("\t")
+            if stage == "refused":
+                raise NamespacesUnavailable(why)
+            # never a silent fallback to less isolation than the machine allows
+            raise SandboxSetupFailed(f"the sandbox's namespaces could not be set up: {why}")
 
     def _start_holder(self, root: bool, uid: int, gid: int, addresses, workdir: Path,
                       hidden: Sequence[Path], network: bool, needed: Sequence[Path]) -> Optional[str]:
@@ -331,6 +395,7 @@ class Namespaces:
         hold_r, self._hold_w = os.pipe()
         pid = os.fork()
         if pid == 0:  # the holder: never returns into the grader
+            stage = "failed"
             try:
                 # Ctrl-C reaches the grader's whole process group: the holder
                 # stays until the grader, cleaning up, lets it go
@@ -343,6 +408,7 @@ class Namespaces:
                             os.close(fd)
                         except OSError:
                             pass
+                stage = "refused"  # the kernel gives no namespaces: the grader does without
                 _check(_libc.unshare(CLONE_NEWNET | CLONE_NEWNS | (0 if root else CLONE_NEWUSER)),
                        "unshare")
                 if not root:
@@ -350,15 +416,16 @@ class Namespaces:
                                        ("gid_map", f"{gid} {gid} 1")):
                         with open(f"/proc/self/{name}", "w") as f:
                             f.write(text)
+                stage = "failed"  # given namespaces, the grader could not set them up: a bug
                 if network:
                     _small_tcp_table()
                 _loopback_up(addresses)
-                _private_mounts(Path(workdir), [Path(h) for h in hidden], [Path(n) for n in needed])
+                _private_mounts(Path(workdir), hidden, [Path(n) for n in needed])
                 os.write(ready_w, b"ready\n")
                 os.read(hold_r, 1)  # until the grader closes its end, or dies
             except BaseException as e:  # noqa: B036 (the holder must never return)
                 try:
-                    os.write(ready_w, f"{e}\n".encode())
+                    os.write(ready_w, f"{stage}\t{e}\n".encode())
                 except OSError:
                     pass
             finally:
@@ -384,13 +451,17 @@ class Namespaces:
         then go back to `cwd` (entering a mount namespace moves to its root).
         The files are opened here: pexpect closes every inherited descriptor
         before this runs."""
-        for path, kind in self._namespaces:
-            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-            try:
+        # all opened first: in the sandbox's mount namespace /proc is empty
+        fds = [(os.open(path, os.O_RDONLY | os.O_CLOEXEC), path, kind) for path, kind in self._namespaces]
+        try:
+            for fd, path, kind in fds:
                 _check(_libc.setns(fd, kind), f"setns {path}")
-            finally:
+        finally:
+            for fd, _path, _kind in fds:
                 os.close(fd)
         os.chdir(cwd)
+        if self.scoped:
+            _scope_to_own_family()
 
     def close(self) -> None:
         if self._hold_w is not None:
