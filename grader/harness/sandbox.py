@@ -39,7 +39,7 @@ from ..i18n import _
 from ..isolation import confine
 from ..paths import GRADER_FILES
 from ..submission import Submission
-from . import processes
+from . import processes, space
 from .leftovers import remove_folder, session, temp_folder_prefix
 from .output import DEFAULT_OUTPUT_CAP, EXIT_GRACE, _OutputReader
 from .processes import (RUN_MARKER, _is_running, _marked_processes, _open_roots, _roots_lock, kill_all,
@@ -145,6 +145,8 @@ class Sandbox:
             self.confinement = confine(self._tmp, sorted(hidden), network, [python_home])
             # where the grader reads and writes the programs' folder
             self.files = self.confinement.view(self.path)
+            if self.files == self.path:  # no mount namespace: no tmpfs bounds what they write
+                space.watch(self)
             self._preexec = functools.partial(_child_setup, self.confinement, str(self.path), self.user,
                                               tuple(_ignored_signals()))
             if self.user is not None:
@@ -447,6 +449,7 @@ class Sandbox:
     # -- the end -----------------------------------------------------------------
 
     def close(self):
+        space.unwatch(self)
         if processes._fork_watch is not None and self.user is not None:
             processes._fork_watch.users.pop(self.user[0], None)
         try:
