@@ -475,7 +475,7 @@ class Namespaces:
             os.close(ready_w)
             os.close(hold_r)
         bwrap_proc = self._bwrap
-        answer = self._answer(ready_r, bwrap_proc.kill)
+        answer = self._answer(ready_r, lambda: os.killpg(bwrap_proc.pid, signal.SIGKILL))  # bwrap and the holder
         if answer == "":  # bwrap itself failed, and says why on stderr
             bwrap_proc.wait()
             said = bwrap_proc.stderr.read().decode(errors="replace").strip().splitlines()

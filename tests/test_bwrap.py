@@ -303,3 +303,24 @@ def test_the_reference_scores_full_marks_under_bubblewrap(checkout, packages, pl
     assert "a network of their own (loopback only), a private /tmp" in r.stdout
     starts = (tmp_path / "bwrap-starts").read_text().count("started")
     assert starts >= len(scores)  # a sandbox at least per exercise, each under bwrap
+
+
+def test_a_bwrap_that_says_nothing_is_killed_with_its_holder(checkout, workdir, place):
+    """A holder silent for HOLDER_LIMIT is killed with bwrap (their process
+    group) and started again, HOLDER_ATTEMPTS times; here a stand-in bwrap
+    that leaves a child behind when killed alone."""
+    (place / "bwrap").write_text(f"#!/bin/sh\nsleep 10 &\necho $! >> {place}/children\nwait\n")
+    (place / "bwrap").chmod(0o755)
+    script = f"""
+        from pathlib import Path
+        from grader import isolation
+        isolation.HOLDER_LIMIT = 0.5
+        try:
+            isolation.Namespaces(Path({str(workdir)!r}))
+        except isolation.NamespacesUnavailable as e:
+            print(e)
+    """
+    r = as_nobody(script, checkout, PATH=f"{place}:/usr/bin:/bin", TPGRADER_SANDBOX="bwrap")
+    assert r.stdout == "the namespace holder did not start (3 tries)\n", r.stdout + r.stderr
+    children = (place / "children").read_text().split()
+    assert len(children) == 3 and ended(*map(int, children))
