@@ -18,10 +18,13 @@ its pid, its signals and its exit status are those of a plain process:
     the holder (Namespaces.view): /proc/HOLDER/root/...;
   * user, only when the grader is not root: an unprivileged user namespace
     that maps the user to themselves gives the rights for the other two.
-Where the kernel refuses (no unprivileged user namespaces: Ubuntu 24.04
-restricts them, for instance), programs run without namespaces; the
-sandboxes that need a network then take the machine's, one grading at a time
-(SharedNetwork), and the report says so.
+Where the kernel refuses the grader that user namespace, the holder runs
+under bubblewrap, where installed: bwrap makes the namespaces, the holder the
+same mounts inside them (Namespaces._start_under_bwrap; TPGRADER_SANDBOX).
+Where neither works (no unprivileged user namespaces: Ubuntu 24.04 restricts
+them, for instance), programs run without namespaces; the sandboxes that need
+a network then take the machine's, one grading at a time (SharedNetwork), and
+the report says so.
 
 Sockets are read from /proc/PID/net/tcp{,6}, which show the namespace of PID
 (psutil reads the grader's own, which is the wrong one)."""
@@ -31,6 +34,7 @@ import ctypes
 import errno
 import fcntl
 import functools
+import json
 import os
 import pwd
 import re
@@ -39,6 +43,8 @@ import select
 import signal
 import socket
 import struct
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -352,54 +358,141 @@ def _private_mounts(workdir: Path, hidden: Sequence[Path], needed: Sequence[Path
 # forked again.
 HOLDER_LIMIT = 10.0
 HOLDER_ATTEMPTS = 3
+# How the kernel, or a security module, says no to a user namespace: EPERM
+# (Debian's unprivileged_userns_clone=0, a seccomp filter, AppArmor on the
+# uid_map), EACCES, ENOSPC (user.max_user_namespaces=0).
+REFUSALS = (errno.EPERM, errno.EACCES, errno.ENOSPC)
+# "bwrap": the namespaces always come from bubblewrap (tests); "own": never
+# (a non-root user only: root never needs it)
+SANDBOX_CHOICE = "TPGRADER_SANDBOX"
+_own_refused: Optional[str] = None  # why the grader's own user namespace was refused: not tried again
+
+
+def _hold(ready_w: int, hold_r: int, unshare: int, ids: Optional[tuple[int, int]], network: bool,
+          addresses: list[str], workdir: Path, hidden: Sequence[Path], needed: Sequence[Path]) -> None:
+    """The holder, in a fork of the grader or under bubblewrap: enter the
+    namespaces (`unshare`: none under bubblewrap, which made them; `ids`: the
+    uid and gid to map to themselves), make the network and the mounts, say
+    "ready PID" on `ready_w` (or "refused WHY" when the user namespace is
+    refused, or what failed), then hold until the grader closes its end of
+    `hold_r` (or dies). Never raises."""
+    try:
+        # Ctrl-C reaches the grader's whole process group: the holder
+        # stays until the grader, cleaning up, lets it go
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            if unshare:
+                _check(_libc.unshare(unshare), "unshare")
+            if ids is not None:
+                for name, text in (("setgroups", "deny"), ("uid_map", f"{ids[0]} {ids[0]} 1"),
+                                   ("gid_map", f"{ids[1]} {ids[1]} 1")):
+                    with open(f"/proc/self/{name}", "w") as f:
+                        f.write(text)
+        except OSError as e:
+            if e.errno not in REFUSALS:
+                raise
+            os.write(ready_w, f"refused {e}\n".encode())
+            return
+        if network:
+            _small_tcp_table()
+        _loopback_up(addresses)
+        _private_mounts(Path(workdir), [Path(h) for h in hidden], [Path(n) for n in needed])
+        os.write(ready_w, f"ready {os.getpid()}\n".encode())
+        os.read(hold_r, 1)  # until the grader closes its end, or dies
+    except BaseException as e:  # noqa: B036 (the holder must never return into the grader)
+        try:
+            os.write(ready_w, f"failed {e}\n".encode())
+        except OSError:
+            pass
 
 
 class Namespaces:
     """Network, mounts (and user) namespaces for the programs of one sandbox,
-    alive as long as their holder process."""
+    alive as long as their holder process. The holder is forked from the
+    grader; a user who is not root, refused a user namespace of their own,
+    gets them from bubblewrap where it is installed (its AppArmor profile may
+    allow what the kernel refuses the grader): the holder then runs under
+    bwrap, the same code in bwrap's namespaces, and the programs join them as
+    they join the grader's own."""
+
+    kind = "own"  # or "bubblewrap": what made the namespaces
 
     def __init__(self, workdir: Path, hidden: Sequence[Path] = (), network: bool = False,
                  needed: Sequence[Path] = ()):
+        global _own_refused
         if _libc is None or not Path("/proc/self/ns/net").exists():
             raise NamespacesUnavailable("no namespaces on this system")
+        self._hold_w: Optional[int] = None
+        self._bwrap: Optional[subprocess.Popen] = None
         root = os.geteuid() == 0
-        uid, gid = os.geteuid(), os.getegid()
-        addresses = _own_addresses()
-        hidden = [*homes_to_hide(), *(Path(h) for h in hidden)]
-        for _attempt in range(HOLDER_ATTEMPTS):
-            answer = self._start_holder(root, uid, gid, addresses, workdir, hidden, network, needed)
-            if answer is not None:
-                break
+        choice = os.environ.get(SANDBOX_CHOICE, "")
+        bwrap = shutil.which("bwrap")
+        # root is never refused, and its programs take uids that bwrap's
+        # user namespace (root mapped to itself) would not know
+        if root or choice == "own" or (not bwrap and choice != "bwrap"):
+            kinds = ["own"]
+        elif choice == "bwrap" or _own_refused is not None:
+            kinds = ["bubblewrap"]
         else:
-            raise NamespacesUnavailable(f"the namespace holder did not start ({HOLDER_ATTEMPTS} tries)")
-        pid = self.pid
+            kinds = ["own", "bubblewrap"]
+        if kinds == ["bubblewrap"] and not bwrap:
+            raise NamespacesUnavailable(f"{SANDBOX_CHOICE}=bwrap, but bwrap is not installed")
+        hidden = [*homes_to_hide(), *(Path(h) for h in hidden)]
+        start = {"root": root, "uid": os.geteuid(), "gid": os.getegid(), "addresses": _own_addresses(),
+                 "workdir": str(workdir), "hidden": [str(h) for h in hidden], "network": network,
+                 "needed": [str(n) for n in needed]}
+        refused = _own_refused
+        for kind in kinds:
+            self.kind = kind
+            for _attempt in range(HOLDER_ATTEMPTS):
+                answer = (self._start_holder(start) if kind == "own" else self._start_under_bwrap(bwrap, start))
+                if answer is not None:
+                    break
+            else:
+                raise NamespacesUnavailable(f"the namespace holder did not start ({HOLDER_ATTEMPTS} tries)")
+            if answer.startswith("ready "):
+                break
+            self.close()
+            if kind == "own" and answer.startswith("refused "):
+                refused = _own_refused = answer[len("refused "):]
+                continue
+            if kind == "own":
+                # given namespaces, the grader could not set them up: a bug,
+                # never a silent fallback to less isolation than the machine allows
+                raise SandboxSetupFailed("the sandbox's namespaces could not be set up: "
+                                         + (answer.partition(" ")[2] or "the holder said nothing"))
+            # under bubblewrap, what its AppArmor profile refuses (Ubuntu's takes
+            # every capability from what bwrap runs): no namespaces
+            answer = answer.removeprefix("failed ") or "the namespace holder failed"
+            raise NamespacesUnavailable(f"{refused}; bubblewrap: {answer}" if refused else answer)
+        else:
+            raise NamespacesUnavailable(refused)
+        self.refused = refused  # why the grader's own were refused, under bubblewrap
+        self.pid = pid = int(answer.split()[1])  # the holder, as the grader sees it
         # the user namespace first: it gives the rights to enter the others
         self._namespaces = [] if root else [(f"/proc/{pid}/ns/user", CLONE_NEWUSER)]
         # as the grader's user, programs could signal (and trace) every other
         # process of that user: Landlock keeps them to their own family
         self.scoped = not root and landlock_abi() >= LANDLOCK_SCOPES_ABI
         self._namespaces += [(f"/proc/{pid}/ns/mnt", CLONE_NEWNS), (f"/proc/{pid}/ns/net", CLONE_NEWNET)]
-        if answer != "ready":
-            self.close()
-            stage, _tab, why = (answer or "failed\tthe namespace holder said nothing").partition("\t")
-            if stage == "refused":
-                raise NamespacesUnavailable(why)
-            # never a silent fallback to less isolation than the machine allows
-            raise SandboxSetupFailed(f"the sandbox's namespaces could not be set up: {why}")
 
-    def _start_holder(self, root: bool, uid: int, gid: int, addresses, workdir: Path,
-                      hidden: Sequence[Path], network: bool, needed: Sequence[Path]) -> Optional[str]:
-        """Fork the holder; its first word ("ready", or what failed), or None
-        when it said nothing within HOLDER_LIMIT (then killed and reaped)."""
+    def _answer(self, ready_r: int, kill) -> Optional[str]:
+        """The holder's first line, or None when it said nothing within
+        HOLDER_LIMIT (then `kill`ed and reaped)."""
+        with os.fdopen(ready_r, "rb") as ready:
+            if not select.select([ready], [], [], HOLDER_LIMIT)[0]:  # stuck before a word
+                kill()
+                self.close()
+                return None
+            return ready.readline().decode(errors="replace").strip()
+
+    def _start_holder(self, start: dict) -> Optional[str]:
+        """Fork the holder; its first line (see _hold)."""
         ready_r, ready_w = os.pipe()
         hold_r, self._hold_w = os.pipe()
         pid = os.fork()
         if pid == 0:  # the holder: never returns into the grader
-            stage = "failed"
             try:
-                # Ctrl-C reaches the grader's whole process group: the holder
-                # stays until the grader, cleaning up, lets it go
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
                 keep = {ready_w, hold_r}
                 os.closerange(3, min(ready_w, hold_r))
                 for fd in range(min(ready_w, hold_r) + 1, 1024):
@@ -408,37 +501,51 @@ class Namespaces:
                             os.close(fd)
                         except OSError:
                             pass
-                stage = "refused"  # the kernel gives no namespaces: the grader does without
-                _check(_libc.unshare(CLONE_NEWNET | CLONE_NEWNS | (0 if root else CLONE_NEWUSER)),
-                       "unshare")
-                if not root:
-                    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"),
-                                       ("gid_map", f"{gid} {gid} 1")):
-                        with open(f"/proc/self/{name}", "w") as f:
-                            f.write(text)
-                stage = "failed"  # given namespaces, the grader could not set them up: a bug
-                if network:
-                    _small_tcp_table()
-                _loopback_up(addresses)
-                _private_mounts(Path(workdir), hidden, [Path(n) for n in needed])
-                os.write(ready_w, b"ready\n")
-                os.read(hold_r, 1)  # until the grader closes its end, or dies
-            except BaseException as e:  # noqa: B036 (the holder must never return)
-                try:
-                    os.write(ready_w, f"{stage}\t{e}\n".encode())
-                except OSError:
-                    pass
+                root = start["root"]
+                _hold(ready_w, hold_r, CLONE_NEWNET | CLONE_NEWNS | (0 if root else CLONE_NEWUSER),
+                      None if root else (start["uid"], start["gid"]), start["network"], start["addresses"],
+                      start["workdir"], start["hidden"], start["needed"])
             finally:
                 os._exit(0)
         self.pid = pid
         os.close(ready_w)
         os.close(hold_r)
-        with os.fdopen(ready_r, "rb") as ready:
-            if not select.select([ready], [], [], HOLDER_LIMIT)[0]:  # stuck before a word
-                os.kill(pid, signal.SIGKILL)
-                self.close()
-                return None
-            answer = ready.readline().decode(errors="replace").strip()
+        return self._answer(ready_r, lambda: os.kill(pid, signal.SIGKILL))
+
+    def _start_under_bwrap(self, bwrap: str, start: dict) -> Optional[str]:
+        """Start the holder under bubblewrap, which makes the namespaces (the
+        user mapped to themselves, as the grader's own) and brings in the
+        whole filesystem as it is; the holder makes the mounts itself. Its
+        first line (see _hold), or bwrap's complaint."""
+        ready_r, ready_w = os.pipe()
+        hold_r, self._hold_w = os.pipe()
+        package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [package_parent] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+        try:
+            # its own session: Ctrl-C at the terminal must not stop bwrap, which
+            # would kill the holder (--die-with-parent) before the grader closes it.
+            # Its stderr stays open until then: bwrap is not to die writing there.
+            self._bwrap = subprocess.Popen(
+                [bwrap, "--unshare-user", "--unshare-net", "--dev-bind", "/", "/", "--cap-add", "ALL",
+                 "--die-with-parent", "--", sys.executable, "-S", "-m", "grader.isolation", "--hold",
+                 json.dumps({**start, "ready": ready_w, "hold": hold_r})],
+                pass_fds=(ready_w, hold_r), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, start_new_session=True)
+        except BaseException:
+            os.close(ready_r)
+            os.close(self._hold_w)
+            self._hold_w = None
+            raise
+        finally:
+            os.close(ready_w)
+            os.close(hold_r)
+        bwrap_proc = self._bwrap
+        answer = self._answer(ready_r, lambda: os.killpg(bwrap_proc.pid, signal.SIGKILL))  # bwrap and the holder
+        if answer == "":  # bwrap itself failed, and says why on stderr
+            bwrap_proc.wait()
+            said = bwrap_proc.stderr.read().decode(errors="replace").strip().splitlines()
+            answer = said[-1] if said else f"bwrap ended with status {bwrap_proc.returncode}"
         return answer
 
     def view(self, path: Path) -> Path:
@@ -467,6 +574,11 @@ class Namespaces:
         if self._hold_w is not None:
             os.close(self._hold_w)
             self._hold_w = None
+            if self._bwrap is not None:  # it ends with the holder
+                self._bwrap.wait()
+                self._bwrap.stderr.close()
+                self._bwrap = None
+                return
             try:
                 os.waitpid(self.pid, 0)
             except ChildProcessError:
@@ -666,15 +778,19 @@ def local_port_to(pid: int, port: int) -> Optional[int]:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--hold"]:  # the holder, started under bubblewrap (Namespaces._start_under_bwrap)
+        a = json.loads(sys.argv[2])
+        _hold(a["ready"], a["hold"], 0, None, a["network"], a["addresses"], a["workdir"], a["hidden"],
+              a["needed"])
+        os._exit(0)
     # python -m grader.isolation: what a sandbox gets on this machine, as run now.
-    import sys
-    import tempfile as _tempfile
-
-    with _tempfile.TemporaryDirectory(prefix="tp-grader-probe-") as probe:
+    with tempfile.TemporaryDirectory(prefix="tp-grader-probe-") as probe_dir:
         try:
-            Namespaces(Path(probe)).close()
-            print("sandbox namespaces: yes (network, mounts" + ("" if os.geteuid() == 0 else ", user")
-                  + f"); running as {'root: programs get a uid of their own' if os.geteuid() == 0 else 'uid ' + str(os.geteuid())}")
+            ns = Namespaces(Path(probe_dir))
+            ns.close()
+            print(f"sandbox: namespaces ({ns.kind}): network, mounts" + ("" if os.geteuid() == 0 else ", user")
+                  + f"; running as {'root: programs get a uid of their own' if os.geteuid() == 0 else 'uid ' + str(os.geteuid())}"
+                  + (f" (the grader's own were refused: {ns.refused})" if ns.refused else ""))
         except (NamespacesUnavailable, OSError) as e:
-            print(f"sandbox namespaces: no ({e}); limits only, network shared under a lock")
+            print(f"sandbox: no namespaces ({e}); limits only, network shared under a lock")
     sys.exit(0)
