@@ -278,3 +278,58 @@ def test_random_seeded_gives_the_same_draws_every_run(submission):
         other = sb.spawn("p.py", env={"TPGRADER_RANDOM": "seed:5"})
         other.wait(5)
     assert len(runs) == 1 and other.transcript.strip() not in runs
+
+
+FILL = """
+    import os, sys
+    n = 0
+    try:
+        while True:
+            with open(f"{sys.argv[1]}/fill{n}", "wb") as f:
+                f.write(b"x" * (8 << 20))  # under the 16 MiB a file may have
+            n += 1
+    except OSError as e:
+        print(f"wrote {n * 8} MiB, then: {e.strerror}")
+"""
+
+
+@needs_namespaces
+@pytest.mark.parametrize("where", [".", "/tmp"])
+def test_a_sandbox_writes_its_bounded_space_and_nothing_of_the_disk(submission, where):
+    """Its folder and /tmp share one space of WRITABLE_SPACE: a program that
+    fills it gets ENOSPC there, the disk is untouched, and the grader, asked
+    to write a file after it, says the space is full in the student's terms."""
+    from grader.harness import SandboxFull
+    from grader.runner import _feedback_for
+
+    free = os.statvfs(tempfile.gettempdir()).f_bavail * os.statvfs(tempfile.gettempdir()).f_frsize
+    with Sandbox(submission) as sb:
+        sb.write("fill.py", program(FILL), 0o755)
+        r = sb.run("fill.py", [where], timeout=20)
+        mib = isolation.WRITABLE_SPACE // (1 << 20)
+        assert r.stdout == f"wrote {mib} MiB, then: No space left on device\n", r.stdout + r.stderr
+        after = os.statvfs(tempfile.gettempdir()).f_bavail * os.statvfs(tempfile.gettempdir()).f_frsize
+        assert free - after < 16 << 20  # the disk did not get it
+        with pytest.raises(SandboxFull) as caught:
+            sb.write("more.txt", "x" * (1 << 20))
+    feedback = _feedback_for(caught)
+    assert feedback.summary == (f"Your program filled all the space a grading gives it ({mib} MiB for its "
+                                "folder and /tmp together), so the grader could not write more.txt there "
+                                "and this check could not go on.")
+
+
+def test_without_namespaces_a_sandbox_that_writes_too_much_is_stopped(submission, monkeypatch):
+    """No tmpfs bounds it: the space watch stops its programs past the bound,
+    and says why."""
+    from grader.harness import take_incidents
+
+    monkeypatch.setenv("TPGRADER_NO_NETNS", "1")
+    with Sandbox(submission) as sb:
+        sb.write("fill.py", program(FILL), 0o755)
+        take_incidents()
+        r = sb.run("fill.py", ["."], timeout=20)
+        assert r.signal == 9 and r.stdout == "", r.stdout + r.stderr
+        assert take_incidents() == [
+            f"The grader stopped your programs: they had written over {isolation.WRITABLE_SPACE >> 20} MiB (a "
+            "loop that writes without end?), the most a grading gives; a correct program of this lab writes "
+            "a few kilobytes."]

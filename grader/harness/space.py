@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Optional
 
 from ..i18n import _
 from ..isolation import WRITABLE_SPACE
-from .processes import note_incident
+from .processes import _marked_processes, _stop_user, note_incident
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -65,7 +65,20 @@ class _SpaceWatch(threading.Thread):
                                     "(a loop that writes without end?), the most a grading gives; a "
                                     "correct program of this lab writes a few kilobytes.").format(
                                         mib=WRITABLE_SPACE // (1024 * 1024)))
-                    sandbox.kill_all()
+                    _stop(sandbox)
+
+
+def _stop(sandbox: "Sandbox") -> None:
+    """SIGKILL every process of the sandbox, without reaping: the code that
+    started them waits for them, and must see how they ended."""
+    if sandbox.user is not None:
+        _stop_user(sandbox.user[0])
+        return
+    for p in _marked_processes(sandbox.token):
+        try:
+            os.kill(p.pid, 9)
+        except OSError:
+            pass
 
 
 _watch: Optional[_SpaceWatch] = None
