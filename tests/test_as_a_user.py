@@ -58,6 +58,22 @@ def test_the_grader_installs_in_the_users_own_folders(ta):
     print(f"install as a user: {ta.install_seconds:.1f} s")
 
 
+def test_their_venv_is_made_again_when_pyproject_changes(ta):
+    """Root updates the grader (here: a comment in pyproject.toml)."""
+    pyproject = ta.checkout / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "# updated\n")
+    ta.checkout_listing = listing(ta.checkout)
+    again = ta.run([str(ta.checkout / "grade.sh"), "--help"])
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert f"installing into {ta.venv()}" in again.stderr
+    with open(pyproject, "rb") as f:
+        assert (ta.venv() / ".tp-grader-stamp").read_text() == subprocess.run(
+            ["cksum"], stdin=f, capture_output=True, text=True).stdout
+    quiet = ta.run([str(ta.checkout / "grade.sh"), "--help"])  # and once only
+    assert quiet.returncode == 0 and "installing" not in quiet.stderr
+    assert listing(ta.checkout) == ta.checkout_listing
+
+
 def test_reference_and_template_keep_their_scores_and_nothing_is_written_into_the_grader(ta):
     proc, report = ta.grade(ta.checkout / "reference")
     assert proc.returncode == 0, proc.stderr[-3000:]
