@@ -188,9 +188,9 @@ class FreeSpace:
         return self.start - self.lowest
 
 
-# What the report says of a program stopped by a full disk, in the student's
-# words (besides Python's own "No space left on device").
-OUT_OF_SPACE = "ran out of space"
+# What the report says of a program stopped by the bound of its writable
+# space (with namespaces), besides Python's own "No space left on device"
+OUT_OF_SPACE = "The program filled all the space a grading gives it"
 
 
 def assert_disk_filler_verdict(proc, report, space: FreeSpace) -> None:
