@@ -107,10 +107,13 @@ def test_a_hand_in_that_attacks_the_graders_home_gets_nothing(ta, tmp_path):
     results = ta.home / "results"
     proc = ta.run([str(ta.checkout / "grade.sh"), "--batch", str(ta.home / "class"), "--out", str(results),
                    "--lang", "en", "--no-color"])
-    assert ta.home_unharmed() == []
-    leaks = [str(f) for f in results.rglob("*") if f.is_file() and ta.marker.encode() in f.read_bytes()]
-    assert leaks == []
-    assert ta.marker not in proc.stdout + proc.stderr
+    harmed = ta.home_unharmed()  # every harm at once: each is a failure of its own
+    harmed += [f"the key is in {f}" for f in results.rglob("*")
+               if f.is_file() and ta.marker.encode() in f.read_bytes()]
+    harmed += [f"the key is in the grader's {name}" for name, text in (("stdout", proc.stdout),
+                                                                       ("stderr", proc.stderr))
+               if ta.marker in text]
+    assert harmed == [], harmed
     assert proc.returncode == 0, proc.stderr[-3000:]
     reports = {p.parent.name: json.loads(p.read_text()) for p in results.glob("students/*/report.json")}
     assert len(reports) == 2, sorted(reports)
