@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, exercise_scores
+from conftest import ROOT
 from nonroot import BASE_PYTHON, TeachingAssistant, listing
 from test_hostile import FreeSpace, assert_disk_filler_verdict
 from variants import SUBMISSIONS, build, load
