@@ -107,3 +107,17 @@ def nothing_left_behind():
     before = leftovers()
     yield
     assert [what for key, what in leftovers().items() if key not in before] == []
+
+
+@pytest.fixture(scope="session")
+def teaching_assistant():
+    """A non-root user with a home of their own and a root-owned copy of the
+    grader, who installed it on first use (tests/nonroot.py): made once, for
+    the few tests that grade as them; removed with their home at the end."""
+    from nonroot import make_teaching_assistant, remove_teaching_assistant, why_no_teaching_assistant
+    reason = why_no_teaching_assistant()
+    if reason:
+        pytest.skip(f"no teaching assistant: {reason}")
+    ta = make_teaching_assistant()
+    yield ta
+    remove_teaching_assistant(ta)

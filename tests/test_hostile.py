@@ -151,9 +151,72 @@ def test_student_programs_reach_no_network(tmp_path, machine_unharmed):
 def test_every_hostile_variant_is_graded_here():
     names = {p.name for p in SUBMISSIONS.iterdir() if p.name.startswith("hostile_")}
     assert names == {"hostile_fork_bomb", "hostile_prints_forever", "hostile_ignores_signals",
-                     "hostile_writes_outside", "hostile_reads_reference", "hostile_network"}
+                     "hostile_writes_outside", "hostile_reads_reference", "hostile_network",
+                     "hostile_fills_disk", "hostile_home_attack"}  # the last one in test_as_a_user.py
     for name in names:
         assert touched_exercises(load(SUBMISSIONS / name))
+
+
+class FreeSpace:
+    """The lowest free space of a filesystem while the block runs (polled):
+    `dropped` is how much less it had at its lowest than at the start."""
+
+    def __init__(self, path: str):
+        self.path, self.lowest, self.start = path, None, None
+        self._stop = threading.Event()
+
+    def _free(self) -> int:
+        st = os.statvfs(self.path)
+        return st.f_bavail * st.f_frsize
+
+    def _watch(self):
+        while not self._stop.wait(0.02):
+            self.lowest = min(self.lowest, self._free())
+
+    def __enter__(self):
+        self.start = self.lowest = self._free()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def dropped(self) -> int:
+        return self.start - self.lowest
+
+
+# What the report says of a program stopped by the bound of its writable
+# space (with namespaces), besides Python's own "No space left on device"
+OUT_OF_SPACE = "The program filled all the space a grading gives it"
+
+
+def assert_disk_filler_verdict(proc, report, space: FreeSpace) -> None:
+    """hostile_fills_disk: the grading ends, bottles_of_beer2 loses its points
+    and says why, every other exercise is graded as usual, and the disk the
+    program wrote to lost at most 100 MiB meanwhile."""
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for ex, (score, max_score) in exercise_scores(report).items():
+        if ex == "bottles_of_beer2":
+            assert score == 0
+        else:
+            assert score == max_score, (ex, [t["output"] for t in report["tests"]
+                                             if t["exercise"] == ex and t["status"] != "passed"])
+    assert "No space left on device" in proc.stdout
+    assert space.dropped < 100 * 2**20, f"{space.dropped / 2**20:.0f} MiB of {space.path} used meanwhile"
+    assert OUT_OF_SPACE in proc.stdout
+
+
+def test_a_program_that_fills_the_disk_stops_at_the_bound(tmp_path, machine_unharmed):
+    """1 GiB in its folder, then in /tmp, in files of 16 MiB (each within
+    RLIMIT_FSIZE): the sandbox's writable space stops it."""
+    sub = hostile("hostile_fills_disk", tmp_path / "sub")
+    with FreeSpace("/tmp") as space:
+        proc, report = grade_dir(sub, "--no-color")
+    assert_disk_filler_verdict(proc, report, space)
+    assert not [p for p in sub.iterdir() if p.name.startswith("debug_bob")]
 
 
 def test_ctrl_c_stops_grading_cleanly(machine_unharmed):

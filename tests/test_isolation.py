@@ -53,8 +53,10 @@ def serve(sb: Sandbox, answer: str):
 
 def namespaces_work() -> bool:
     try:
-        with tempfile.TemporaryDirectory(prefix="tp-grader-test-") as work:
-            isolation.Namespaces(Path(work)).close()
+        # a folder of its own: the namespaces copy their folder into their
+        # tmpfs, and /tmp itself changes under the copy (a file gone half-way)
+        with tempfile.TemporaryDirectory(prefix="tp-grader-test-ns-") as folder:
+            isolation.Namespaces(Path(folder)).close()
         return True
     except (isolation.NamespacesUnavailable, OSError):
         return False

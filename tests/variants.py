@@ -8,7 +8,8 @@ reference solution, or to the folder named by `base`) and a `variant.toml`:
     seed = 2027                        # optional: graded with this grading seed (--seed)
     lab = "2019-nba"                   # optional: a variant of another lab (labs/LAB.toml,
                                        # its base under labs/LAB/), graded with --lab
-    hostile = true                     # optional: hostile code, graded by test_hostile.py only,
+    hostile = true                     # optional: hostile code, graded by test_hostile.py only
+                                       # (hostile_home_attack: test_as_a_user.py),
                                        # which fills in @PROJECT@, @HAND_IN@ and @PORT@
     remove = ["joueurs_par_nation.py"] # optional: files of the base to delete
     [expect]
