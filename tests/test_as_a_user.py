@@ -130,3 +130,24 @@ def test_a_hand_in_that_fills_the_disk_loses_its_exercise_only(ta, tmp_path):
     assert_disk_filler_verdict(proc, report, space)
     assert not [p for p in mine.iterdir() if p.name.startswith("debug_bob")]
     assert listing(ta.checkout) == ta.checkout_listing
+
+
+def test_without_namespaces_a_class_stops_before_anything_runs_unless_told(ta, tmp_path):
+    """Nothing protects them: grading other people's code stops with one line
+    that says so, and goes on, with that line, only given --unprotected."""
+    shutil.copytree(ROOT / "reference", tmp_path / "class" / "bob")
+    ta.give(tmp_path / "class", "class")
+    results = ta.home / "results"
+    command = [str(ta.checkout / "grade.sh"), "--batch", str(ta.home / "class"), "--out", str(results),
+               "--lang", "en", "--no-color"]
+    stopped = ta.run(command, TPGRADER_NO_NETNS="1")
+    assert stopped.returncode == 2 and stopped.stdout == "", stopped.stdout + stopped.stderr
+    line, = stopped.stderr.splitlines()
+    assert "--unprotected" in line and "your files" in line, line
+    assert not results.exists()
+    graded = ta.run(command + ["--unprotected"], TPGRADER_NO_NETNS="1")
+    assert graded.returncode == 0, graded.stderr[-3000:]
+    warning = graded.stderr.splitlines()[0]
+    assert warning.startswith("grade.sh: warning, not protected (--unprotected)") and "your files" in warning
+    report = json.loads((results / "students" / "bob" / "report.json").read_text())
+    assert report["score"] == report["max_score"] > 0, failed(report)

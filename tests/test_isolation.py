@@ -297,7 +297,7 @@ FILL = """
 
 @needs_namespaces
 @pytest.mark.parametrize("where", [".", "/tmp"])
-def test_a_sandbox_writes_its_bounded_space_and_nothing_of_the_disk(submission, where):
+def test_a_sandbox_writes_its_bounded_space_and_nothing_of_the_disk(submission, where, english):
     """Its folder and /tmp share one space of WRITABLE_SPACE: a program that
     fills it gets ENOSPC there, the disk is untouched, and the grader, asked
     to write a file after it, says the space is full in the student's terms."""
@@ -320,7 +320,7 @@ def test_a_sandbox_writes_its_bounded_space_and_nothing_of_the_disk(submission, 
                                 "and this check could not go on.")
 
 
-def test_without_namespaces_a_sandbox_that_writes_too_much_is_stopped(submission, monkeypatch):
+def test_without_namespaces_a_sandbox_that_writes_too_much_is_stopped(submission, monkeypatch, english):
     """No tmpfs bounds it: the space watch stops its programs past the bound,
     and says why."""
     from grader.harness import take_incidents
