@@ -253,18 +253,27 @@ def _copy_tree(source: str, dest: str) -> None:
             os.lchown(d, st.st_uid, st.st_gid)
 
 
-# Landlock (Linux 6.12, ABI 6): a process may send signals only to its own
-# domain (itself and the processes it starts), and trace none outside it.
-SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_RESTRICT_SELF = 444, 446  # every architecture
+# Landlock keeps a process (and what it starts) in a domain of its own: from
+# Linux 5.13 (ABI 1) it may trace, or read through /proc (/proc/PID/root,
+# fd, environ...), no process outside it; from 6.12 (ABI 6) it may not send
+# them signals either. A non-root grader's programs run as its user, whose
+# other processes only this keeps out of their reach.
+SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_ADD_RULE, SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
 LANDLOCK_CREATE_RULESET_VERSION = 1
 LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET, LANDLOCK_SCOPE_SIGNAL = 1, 2
 LANDLOCK_SCOPES_ABI = 6
+LANDLOCK_ACCESS_FS_EXECUTE, LANDLOCK_RULE_PATH_BENEATH = 1, 1
 PR_SET_NO_NEW_PRIVS = 38
 
 
 class _RulesetAttr(ctypes.Structure):
     _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
                 ("scoped", ctypes.c_uint64)]
+
+
+class _PathBeneathAttr(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 
 @functools.lru_cache(maxsize=None)
@@ -277,14 +286,26 @@ def landlock_abi() -> int:
 
 
 def _scope_to_own_family() -> None:
-    """Between fork and exec: this process and its descendants may signal
-    only each other (the grader, outside, still signals them)."""
-    attr = _RulesetAttr(0, 0, LANDLOCK_SCOPE_SIGNAL | LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET)
+    """Between fork and exec: this process and its descendants may trace (and
+    from ABI 6 signal) only each other; the grader, outside, still does.
+    Before ABI 6 a domain must handle some file access: execution, allowed
+    everywhere."""
+    scoped = landlock_abi() >= LANDLOCK_SCOPES_ABI
+    attr = (_RulesetAttr(0, 0, LANDLOCK_SCOPE_SIGNAL | LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET) if scoped
+            else _RulesetAttr(LANDLOCK_ACCESS_FS_EXECUTE, 0, 0))
     fd = _libc.syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(ctypes.sizeof(attr)),
                        ctypes.c_uint32(0))
     if fd < 0:
         _check(-1, "landlock_create_ruleset")
     try:
+        if not scoped:
+            root = os.open("/", O_PATH | os.O_CLOEXEC)
+            try:
+                rule = _PathBeneathAttr(LANDLOCK_ACCESS_FS_EXECUTE, root)
+                _check(_libc.syscall(SYS_LANDLOCK_ADD_RULE, fd, LANDLOCK_RULE_PATH_BENEATH, ctypes.byref(rule),
+                                     ctypes.c_uint32(0)), "landlock_add_rule")
+            finally:
+                os.close(root)
         _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl")
         _check(_libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, fd, ctypes.c_uint32(0)), "landlock_restrict_self")
     finally:
@@ -342,14 +363,15 @@ def _private_mounts(workdir: Path, hidden: Sequence[Path], needed: Sequence[Path
     for fd in [*parts.values(), *kept.values()]:
         os.close(fd)
     if os.geteuid() != 0:
-        # Last (the binds above go through /proc/self/fd). The programs run
-        # as the grader's user, and /proc/PID/root of any other process of
-        # that user is a way out to all their files: an empty /proc in its
-        # place (no check of the lab reads /proc). Their terminals, in
-        # /dev/pts: a new instance, with none of theirs. As root the programs
-        # run as a uid of their own, which keeps them out of both.
-        _mount("tmpfs", "/proc", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=555")
+        # The programs run as the grader's user (as root, as a uid of their
+        # own, which keeps them out of what follows). Their terminals, in
+        # /dev/pts: a new instance, with none of the user's. /proc/PID/root
+        # of any other process of the user is a way to all their files:
+        # Landlock keeps programs out of it; without Landlock, an empty /proc
+        # in its place (last: the binds above go through /proc/self/fd).
         _mount("devpts", "/dev/pts", "devpts", MS_NOSUID, "newinstance,ptmxmode=0666,mode=620")
+        if landlock_abi() == 0:
+            _mount("tmpfs", "/proc", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=555")
 
 
 # The holder is forked from one of the grader's threads, and a fork from a
@@ -473,7 +495,7 @@ class Namespaces:
         self._namespaces = [] if root else [(f"/proc/{pid}/ns/user", CLONE_NEWUSER)]
         # as the grader's user, programs could signal (and trace) every other
         # process of that user: Landlock keeps them to their own family
-        self.scoped = not root and landlock_abi() >= LANDLOCK_SCOPES_ABI
+        self.scoped = not root and landlock_abi() >= 1
         self._namespaces += [(f"/proc/{pid}/ns/mnt", CLONE_NEWNS), (f"/proc/{pid}/ns/net", CLONE_NEWNET)]
 
     def _answer(self, ready_r: int, kill) -> Optional[str]:

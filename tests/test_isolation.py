@@ -159,9 +159,13 @@ def test_the_machine_name_resolves_inside_the_private_network(submission):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become another user")
-def test_an_unprivileged_user_gets_namespaces_too(tmp_path):
+@pytest.mark.parametrize("landlock", [None, 5, 0], ids=["this-kernel", "landlock-5", "no-landlock"])
+def test_an_unprivileged_user_gets_namespaces_too(tmp_path, landlock):
     """As a student (not root), the namespaces come from an unprivileged user
-    namespace that maps the student to themselves."""
+    namespace that maps the student to themselves. `landlock`: the kernel's
+    Landlock version, played (5: before its scopes; 0: none)."""
+    if landlock is not None and landlock > isolation.landlock_abi():
+        pytest.skip(f"this kernel's Landlock is version {isolation.landlock_abi()}")
     root = os.path.dirname(os.path.dirname(os.path.abspath(isolation.__file__)))
     work = Path(tempfile.mkdtemp(prefix="tp-grader-test-"))  # under /tmp, which it makes private
     os.chown(work, 65534, 65534)
@@ -169,6 +173,8 @@ def test_an_unprivileged_user_gets_namespaces_too(tmp_path):
         import os, sys, socket
         sys.path.insert(0, {root!r})
         from grader import isolation  # stdlib only: the system python can import it
+        if {landlock!r} is not None:
+            isolation.landlock_abi = lambda: {landlock!r}
         try:
             ns = isolation.Namespaces({str(work)!r}, [__import__("pathlib").Path({root!r})])
         except isolation.NamespacesUnavailable as e:
@@ -190,9 +196,14 @@ def test_an_unprivileged_user_gets_namespaces_too(tmp_path):
                 signal = "sent"
             except OSError as e:
                 signal = e.strerror
+            try:  # its files, through /proc
+                os.listdir(f"/proc/{os.getppid()}/root/")
+                files = "read"
+            except OSError as e:
+                files = e.strerror
             print("inside", os.getuid(), sorted(n for _, n in socket.if_nameindex()),
-                  grader, os.listdir("/tmp"), os.listdir("/home"), os.listdir("/proc"), etc, signal,
-                  open("here", "w").write("x"), flush=True)
+                  grader, os.listdir("/tmp"), os.listdir("/home"), os.path.exists("/proc/self/status"), files,
+                  etc, signal, open("here", "w").write("x"), flush=True)
             os._exit(0)
         os.waitpid(pid, 0)
         # what it wrote is in its own space, which the grader reaches through the holder
@@ -207,10 +218,13 @@ def test_an_unprivileged_user_gets_namespaces_too(tmp_path):
             pytest.skip("unprivileged user namespaces are refused here: " + r.stdout)
         # its own uid, loopback only, the grader and the homes hidden, only its own
         # folder in /tmp, the rest read-only
-        # /proc empty; no signal to its user's other processes (where the
-        # kernel has Landlock's scopes, Linux 6.12)
-        signal = "Operation not permitted" if isolation.landlock_abi() >= isolation.LANDLOCK_SCOPES_ABI else "sent"
-        assert r.stdout == (f"inside 65534 ['lo'] [] [{work.name!r}] [] [] Read-only file system "
+        # no way through /proc to the files of its user's other processes
+        # (Landlock, Linux 5.13: its own /proc kept; else /proc empty), no
+        # signal to them (Landlock's scopes, Linux 6.12)
+        abi = isolation.landlock_abi() if landlock is None else landlock
+        files = "Permission denied" if abi else "No such file or directory"
+        signal = "Operation not permitted" if abi >= isolation.LANDLOCK_SCOPES_ABI else "sent"
+        assert r.stdout == (f"inside 65534 ['lo'] [] [{work.name!r}] [] {abi > 0} {files} Read-only file system "
                             f"{signal} 1\nseen x\n"), r.stdout + r.stderr
         assert not (work / "here").exists()  # nothing reached the disk
     finally:
