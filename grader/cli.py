@@ -99,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
                        help=_("write GitHub Classroom's autograding into DIR, a checkout of the "
                               "assignment's template repository: .github/workflows/classroom.yml and "
                               "the grader it installs, .github/tp-grader.zip"))
+    batch.add_argument("--sandbox", action="store_true",
+                       help=_("say what the sandboxes get on this machine, run as you run it now (what "
+                              "protects you from the programs graded), and exit"))
     batch.add_argument("--vpl", action="store_true",
                        help=_("print the report as VPL reads it (Grade :=>>, comments), scaled to "
                               "VPL_GRADEMIN..VPL_GRADEMAX (the VPL bundle uses it)"))
@@ -169,6 +172,10 @@ def main(argv=None) -> int:
     problem = _use_lab_rubric_and_seed(args)
     if problem:
         return _error(problem, 2)
+    if args.sandbox:
+        from .isolation import describe
+        print(describe())
+        return 0
     if args.gradescope_bundle:
         from .gradescope import write_bundle
         from .paths import is_checkout

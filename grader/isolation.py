@@ -799,20 +799,44 @@ def local_port_to(pid: int, port: int) -> Optional[int]:
                  if s.state == TCP_ESTABLISHED and s.remote_port == port), None)
 
 
+def describe() -> str:
+    """One line: what a sandbox's programs get on this machine, run as now."""
+    root = os.geteuid() == 0
+    refused = "TPGRADER_NO_NETNS is set" if os.environ.get("TPGRADER_NO_NETNS") else None
+    if refused is None:
+        with tempfile.TemporaryDirectory(prefix="tp-grader-probe-") as probe_dir:
+            try:
+                ns = Namespaces(Path(probe_dir))
+                ns.close()
+            except (NamespacesUnavailable, OSError) as e:
+                refused = str(e)
+    if refused is not None:
+        return (f"sandbox: no namespaces ({refused}); "
+                + ("programs run as a uid of their own, with limits; network shared under a lock" if root
+                   else "programs would run with your rights: grade other people's code as root, in a "
+                        "virtual machine or a container (--unprotected goes on anyway)"))
+    if root:
+        return (f"sandbox: namespaces ({ns.kind}): network, mounts; running as root: programs get a uid of "
+                "their own")
+    abi = landlock_abi()
+    if abi >= LANDLOCK_SCOPES_ABI:
+        landlock = f"Landlock {abi}: no trace nor signal outside a program's family"
+    elif abi:
+        landlock = (f"Landlock {abi}: no trace outside a program's family (signals to your other processes "
+                    "still pass: Linux 6.12 stops them)")
+    else:
+        landlock = "no Landlock: /proc emptied, signals to your other processes still pass"
+    return (f"sandbox: namespaces ({ns.kind}): network, mounts, user; running as uid {os.geteuid()}: your files "
+            f"read-only, homes hidden; {landlock}"
+            + (f" (the grader's own namespaces were refused: {ns.refused})" if ns.refused else ""))
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--hold"]:  # the holder, started under bubblewrap (Namespaces._start_under_bwrap)
         a = json.loads(sys.argv[2])
         _hold(a["ready"], a["hold"], 0, None, a["network"], a["addresses"], a["workdir"], a["hidden"],
               a["needed"])
         os._exit(0)
-    # python -m grader.isolation: what a sandbox gets on this machine, as run now.
-    with tempfile.TemporaryDirectory(prefix="tp-grader-probe-") as probe_dir:
-        try:
-            ns = Namespaces(Path(probe_dir))
-            ns.close()
-            print(f"sandbox: namespaces ({ns.kind}): network, mounts" + ("" if os.geteuid() == 0 else ", user")
-                  + f"; running as {'root: programs get a uid of their own' if os.geteuid() == 0 else 'uid ' + str(os.geteuid())}"
-                  + (f" (the grader's own were refused: {ns.refused})" if ns.refused else ""))
-        except (NamespacesUnavailable, OSError) as e:
-            print(f"sandbox: no namespaces ({e}); limits only, network shared under a lock")
+    # python -m grader.isolation (or ./grade.sh --sandbox)
+    print(describe())
     sys.exit(0)

@@ -151,3 +151,14 @@ def test_without_namespaces_a_class_stops_before_anything_runs_unless_told(ta, t
     assert warning.startswith("grade.sh: warning, not protected (--unprotected)") and "your files" in warning
     report = json.loads((results / "students" / "bob" / "report.json").read_text())
     assert report["score"] == report["max_score"] > 0, failed(report)
+
+
+def test_they_are_told_what_protects_them(ta):
+    said = ta.run([str(ta.checkout / "grade.sh"), "--sandbox"])
+    assert said.returncode == 0, said.stderr[-3000:]
+    assert said.stdout.startswith(f"sandbox: namespaces (own): network, mounts, user; running as uid {ta.uid}: "
+                                  "your files read-only, homes hidden; "), said.stdout
+    bare = ta.run([str(ta.checkout / "grade.sh"), "--sandbox"], TPGRADER_NO_NETNS="1")
+    assert bare.stdout == ("sandbox: no namespaces (TPGRADER_NO_NETNS is set); programs would run with your "
+                           "rights: grade other people's code as root, in a virtual machine or a container "
+                           "(--unprotected goes on anyway)\n"), bare.stdout
