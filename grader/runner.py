@@ -351,11 +351,14 @@ def sandbox_description(no_namespaces: Optional[str]) -> str:
     limits = _("at most {nproc} processes, {cpu} s of CPU and {mem} MiB of memory each").format(
         nproc=NPROC_LIMIT, cpu=LIMITS[resource.RLIMIT_CPU], mem=LIMITS[resource.RLIMIT_AS] // 2**20)
     who = (_("a user of their own") if RUNS_AS_OTHER_USER else _("your own user"))
+    space = WRITABLE_SPACE // 2**20
     if no_namespaces:
-        return _("sandbox: your programs ran as {who}, {limits}; with no network or file isolation "
-                 "({reason}).").format(who=who, limits=limits, reason=no_namespaces)
-    return _("sandbox: your programs ran as {who}, with a network of their own (loopback only), a "
-             "private /tmp, the grader's files hidden, {limits}.").format(who=who, limits=limits)
+        return _("sandbox: your programs ran as {who}, {limits}, stopped past {space} MiB written; with no "
+                 "network or file isolation ({reason}).").format(who=who, limits=limits, space=space,
+                                                                 reason=no_namespaces)
+    return _("sandbox: your programs ran as {who}, with a network of their own (loopback only), every file "
+             "read-only but their folder and a private /tmp ({space} MiB in all), the homes and the grader's "
+             "files hidden, {limits}.").format(who=who, limits=limits, space=space)
 
 
 def _grade_here(submission_dir: Path, exercises: list[str],
