@@ -136,7 +136,7 @@ def test_random_draws_are_recorded(tmp_path):
         live = sb.spawn("p.py", env={"TPGRADER_RANDOM": "low", "TPGRADER_RANDOM_LOG": str(log)})
         live.wait(5)
         assert live.transcript.strip() == "0 a"
-        assert log.read_text() == "randint(0, 99)\t0\nchoice('abc')\t'a'\n"
+        assert sb.file(".draws").read_text() == "randint(0, 99)\t0\nchoice('abc')\t'a'\n"
 
 
 # ---------------------------------------------------------------------------
