@@ -317,7 +317,9 @@ def _grade_one(args) -> int:
         [ex for ex in exercise_scripts() if not args.exercise or ex in args.exercise])
     color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
     if args.vpl:
-        from .vpl import grade_range, vpl_report
+        from .vpl import RUN_BIT_NOTE, grade_range, vpl_report
+        if os.environ.get("TPGRADER_VPL_RUN_BIT"):  # vpl_execution gave the submitted files theirs
+            notes = [*notes, _(RUN_BIT_NOTE)]
         sys.stdout.write(vpl_report(results, notes, *grade_range()))
     else:
         sys.stdout.write(text_report(results, args.submission, duration, color=color, notes=notes,

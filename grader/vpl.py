@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from .feedback import visible
-from .i18n import _
+from .i18n import N_, _
 from .paths import PROJECT_DIR
 from .report import cause_label, cause_text, exercise_scores, feedback_text, shared_causes, withheld_text
 from .lab import lab_files_for_bundle
@@ -40,6 +40,11 @@ from .rubric import VISIBLE, rubric_for_bundle
 from .runner import CheckResult
 
 ARCHIVE = "tp-grader-vpl.zip"
+# Under VPL a student cannot set a file's run bit (Moodle sends none, the jail
+# writes files 0600): vpl_execution gives each submitted file its own, and
+# "Runs as ./script.py" judges the rest, the first line (#!) included.
+RUN_BIT_NOTE = N_("Moodle cannot send a file's run bit: the grader gave one to each file you submitted, so "
+                  "\"Runs as ./script.py\" checks its first line (#!/usr/bin/env python3) and that it starts.")
 
 # Leaves VPL_MAXTIME's last seconds to the grader's own start (Python, the
 # imports) and to its clean-up once the time limit stopped the grading.
@@ -79,11 +84,24 @@ cannot_grade() {  # say why, with the lowest grade
     exit 0
 }
 [ -z "$problem" ] || cannot_grade "$problem"
-trap 'rm -rf "$lib"' EXIT
+# The submitted files only (VPL_SUBFILES), in a folder of their own: the
+# folder VPL runs in also holds the jail's private /tmp, /var/tmp, /dev/shm
+# and /run (.tmp, .var.tmp, .dev.shm, .run) and what is left of the
+# execution files. Moodle sends no run bit (the jail writes files 0600):
+# each submitted file gets its owner's.
+hand_in=$(mktemp -d "${TMPDIR:-/tmp}/tp-grader-vpl-hand-in-XXXXXX") || cannot_grade "pas de dossier temporaire"
+trap 'rm -rf "$lib" "$hand_in"' EXIT
+while IFS= read -r f; do
+    case "$f" in ""|/*|*..*) continue ;; esac
+    [ -f "$f" ] || continue
+    mkdir -p -- "$hand_in/$(dirname -- "$f")" && cp -- "$f" "$hand_in/$f" && chmod u+rwx -- "$hand_in/$f"
+done <<< "${VPL_SUBFILES:-}"
+[ -n "$(ls -A "$hand_in")" ] || cannot_grade "VPL n'a nommé aucun fichier rendu (VPL_SUBFILES est vide)"
 limit=$(( ${VPL_MAXTIME:-20} - @SPARE@ ))
 [ "$limit" -ge 5 ] || limit=5
-PYTHONPATH="$lib" PYTHONDONTWRITEBYTECODE=1 "$python" -m grader . --vpl --all-checks --lang fr --no-color \\
-    --time-limit "$limit" || cannot_grade "le correcteur s'est arrêté avec le statut $? (son message est au-dessus)"
+TPGRADER_VPL_RUN_BIT=1 PYTHONPATH="$lib" PYTHONDONTWRITEBYTECODE=1 "$python" -m grader "$hand_in" --vpl \\
+    --all-checks --lang fr --no-color --time-limit "$limit" \\
+    || cannot_grade "le correcteur s'est arrêté avec le statut $? (son message est au-dessus)"
 RUN
 } > vpl_execution
 chmod +x vpl_execution

@@ -53,25 +53,38 @@ def prisoner_home():
         shutil.rmtree(home)
 
 
-def vpl_evaluate(bundle: Path, submitted: Path, max_time: int) -> tuple[str, float]:
+def vpl_evaluate(bundle: Path, submitted: Path, max_time: int, namespaces: bool = False) -> tuple[str, float]:
     """What VPL does for an evaluation: returns vpl_execution's output and its
-    wall time."""
+    wall time. `namespaces`: the jail's default mode, where the grader's own
+    namespaces work inside it (in its chroot mode they do not)."""
     with prisoner_home() as work:
-        return _evaluate_in(work, bundle, submitted, max_time)
+        return _evaluate_in(work, bundle, submitted, max_time, namespaces)
 
 
-def _evaluate_in(work: Path, bundle: Path, submitted: Path, max_time: int) -> tuple[str, float]:
+def _evaluate_in(work: Path, bundle: Path, submitted: Path, max_time: int,
+                 namespaces: bool = False) -> tuple[str, float]:
     shutil.copytree(submitted, work)
+    for f in work.rglob("*"):  # the jail writes the submitted files 0600: Moodle sends no run bit
+        if f.is_file():
+            f.chmod(0o600)
+    # the jail's private /tmp, /var/tmp, /dev/shm and /run are folders of the
+    # prisoner's home, which is the folder graded
+    for d in (".tmp", ".var.tmp", ".dev.shm", ".run"):
+        (work / d).mkdir(mode=0o1777)
     for f in bundle.iterdir():
         shutil.copy(f, work / f.name)
+    # the archive arrives base64-encoded; the jail decodes it and leaves the .b64
+    (work / "tp-grader-vpl.zip.b64").write_bytes(__import__("base64").b64encode((bundle / "tp-grader-vpl.zip").read_bytes()))
     (work / "vpl_environment.sh").write_text(
         f"export VPL_LANG='fr_FR.UTF-8'\nexport VPL_GRADEMIN='0'\nexport VPL_GRADEMAX='{GRADE_MAX}'\n"
         f"export VPL_MAXTIME='{max_time}'\nexport VPL_SUBFILES='{chr(10).join(os.listdir(submitted))}'\n")
     # VPL's common_script.sh also sets the locale and decodes .b64 files: not needed here
     (work / "common_script.sh").write_text(". vpl_environment.sh\n")
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(work), "TERM": "dumb",
-           "TPGRADER_NO_NETNS": "1",  # a jail without namespaces
+           "TMPDIR": str(work / ".tmp"),  # stands for the jail's /tmp, bound from there
            "TPGRADER_SESSION": "testvpl-"}
+    if not namespaces:
+        env["TPGRADER_NO_NETNS"] = "1"  # the jail's chroot mode
     as_prisoner = []
     if os.geteuid() == 0:
         user = pwd.getpwnam(PRISONER)
@@ -123,6 +136,9 @@ def test_the_reference_gets_the_maximum_and_the_template_the_minimum(bundle, tmp
     # it ran without namespaces, as a user of its own: the comments say so
     assert "sans isolation" in "\n".join(comments_of(output)), output
 
+    # Moodle sent no run bit: the comments say the grader gave one
+    assert "Moodle ne peut pas transmettre le droit d'exécution" in "\n".join(comments_of(output)), output
+
     output, _ = vpl_evaluate(bundle, ROOT / "student_template", max_time=300)
     assert grade_of(output) == 0, output
     # every content line is preformatted ('>'), so a program's output cannot make a title
@@ -143,3 +159,11 @@ def test_a_time_limit_too_short_still_gives_a_grade_and_says_time_ran_out(bundle
     assert took < 9
     assert 0 <= grade_of(output) < GRADE_MAX, output
     assert "Non noté : le temps" in "\n".join(comments_of(output)), output
+
+
+def test_in_the_jails_default_mode_the_namespaces_work_too(bundle):
+    """vpl-jail-system's default mode (pivot_root with its own namespaces):
+    the grader's own user and network namespaces work inside it."""
+    output, _ = vpl_evaluate(bundle, ROOT / "reference", max_time=300, namespaces=True)
+    assert grade_of(output) == GRADE_MAX, output
+    assert "sans isolation" not in "\n".join(comments_of(output)), output
