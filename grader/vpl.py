@@ -46,6 +46,19 @@ ARCHIVE = "tp-grader-vpl.zip"
 RUN_BIT_NOTE = N_("Moodle cannot send a file's run bit: the grader gave one to each file you submitted, so "
                   "\"Runs as ./script.py\" checks its first line (#!/usr/bin/env python3) and that it starts.")
 
+# VPL's jail adds up, once a second, the peak resident memory of every
+# process of the evaluation, and stops it (no grade, no comment) past its
+# limit: the activity's "Maximum memory used", or the server's own MAXMEMORY
+# (vpl-jail-system 5.0.1 applies that one while an evaluation runs). Each
+# worker that grades an exercise is a fork of the grader and counts all it
+# inherited, 45 MiB: two of them, not one per core. Measured with
+# bench/jail_memory.py (README, "Moodle VPL").
+WORKERS = 2
+# Below this activity limit vpl_execution does not start the grading, and the
+# comments say which setting to raise (the peaks measured are 300-340 MiB;
+# the rest is for the programs of a hand-in that need more than the lab's).
+MEMORY_NEEDED_MIB = 512
+
 # Leaves VPL_MAXTIME's last seconds to the grader's own start (Python, the
 # imports) and to its clean-up once the time limit stopped the grading.
 SPARE_SECONDS = 3
@@ -97,10 +110,14 @@ while IFS= read -r f; do
     mkdir -p -- "$hand_in/$(dirname -- "$f")" && cp -- "$f" "$hand_in/$f" && chmod u+rwx -- "$hand_in/$f"
 done <<< "${VPL_SUBFILES:-}"
 [ -n "$(ls -A "$hand_in")" ] || cannot_grade "VPL n'a nommé aucun fichier rendu (VPL_SUBFILES est vide)"
+# where the jail applies the activity's memory limit, it would stop the grading past it without a word
+if [ "${VPL_MAXMEMORY:-0}" -gt 0 ] 2>/dev/null && [ "$VPL_MAXMEMORY" -lt $(( @MEMORY@ * 1048576 )) ]; then
+    cannot_grade "la limite de mémoire de l'activité ($(( VPL_MAXMEMORY / 1048576 )) Mio) est trop basse : le correcteur a besoin de @MEMORY@ Mio (Options d'exécution > Limites des ressources > Mémoire maximale utilisée)"
+fi
 limit=$(( ${VPL_MAXTIME:-20} - @SPARE@ ))
 [ "$limit" -ge 5 ] || limit=5
 TPGRADER_VPL_RUN_BIT=1 PYTHONPATH="$lib" PYTHONDONTWRITEBYTECODE=1 "$python" -m grader "$hand_in" --vpl \\
-    --all-checks --lang fr --no-color --time-limit "$limit" \\
+    --all-checks --lang fr --no-color --time-limit "$limit" --jobs @WORKERS@ \\
     || cannot_grade "le correcteur s'est arrêté avec le statut $? (son message est au-dessus)"
 RUN
 } > vpl_execution
@@ -133,15 +150,19 @@ def write_bundle(dest: Path, python: Optional[str] = None) -> list[Path]:
         # installed by that interpreter's own pip, so that the dependencies
         # (and their markers: tomli below 3.11...) are the ones it needs
         _pip(python, "install", "--target", str(work / "lib"), "--only-binary=:all:", str(wheel))
+        # compiled by that interpreter, and never checked against the sources
+        # (unpacking gives them new dates): no evaluation compiles them again
+        _compile(python, work / "lib")
         archive = dest / ARCHIVE
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
             # the .dist-info folders stay: pytest finds its plugins (pytest-timeout) through them
             for f in sorted((work / "lib").rglob("*")):
-                if f.is_file() and "__pycache__" not in f.parts and f.parts[len((work / "lib").parts)] != "bin":
+                if f.is_file() and f.parts[len((work / "lib").parts)] != "bin":
                     z.write(f, f.relative_to(work / "lib"))
     script = dest / "vpl_evaluate.sh"
     script.write_text(VPL_EVALUATE.replace("@ARCHIVE@", ARCHIVE).replace("@PYTHON@", version)
-                      .replace("@SPARE@", str(SPARE_SECONDS)), encoding="utf-8")
+                      .replace("@SPARE@", str(SPARE_SECONDS)).replace("@MEMORY@", str(MEMORY_NEEDED_MIB))
+                      .replace("@WORKERS@", str(WORKERS)), encoding="utf-8")
     script.chmod(0o755)
     return [script, archive]
 
@@ -152,6 +173,13 @@ def _version_of(python: str) -> str:
                               capture_output=True, text=True, check=True, timeout=60).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         raise BundleError(_("{python} does not run").format(python=python)) from None
+
+
+def _compile(python: str, lib: Path) -> None:
+    """Bytecode for every module, as `python` makes it. A file it cannot
+    compile (none is known) is compiled where it is imported, as before."""
+    subprocess.run([python, "-m", "compileall", "-q", "-f", "-j", "0", "--invalidation-mode", "unchecked-hash",
+                    str(lib)], capture_output=True)
 
 
 def _pip(python: str, *args: str) -> None:

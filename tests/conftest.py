@@ -6,6 +6,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+import zipfile
 from pathlib import Path
 from typing import Optional
 
@@ -121,3 +122,22 @@ def teaching_assistant():
     ta = make_teaching_assistant()
     yield ta
     remove_teaching_assistant(ta)
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory) -> Path:
+    """The Moodle VPL execution files, as ./grade.sh --vpl-bundle writes them
+    (test_vpl.py, test_vpl_jail.py)."""
+    out = tmp_path_factory.mktemp("vpl-bundle")
+    proc = subprocess.run([sys.executable, "-m", "grader", "--vpl-bundle", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["tp-grader-vpl.zip", "vpl_evaluate.sh"]
+    names = zipfile.ZipFile(out / "tp-grader-vpl.zip").namelist()
+    assert "grader/fixtures/foot_2020.txt" in names and "grader/checks/pytest.ini" in names
+    # pytest finds its plugins (pytest-timeout, the checks' last guard) through their metadata
+    assert any(re.match(r"pytest_timeout-.*\.dist-info/entry_points\.txt$", n) for n in names)
+    assert not any(n.startswith(("reference/", "tests/")) for n in names)
+    # compiled once, here: no evaluation compiles the grader and its dependencies again
+    assert any(re.match(r"grader/__pycache__/runner\.cpython-\d+\.pyc$", n) for n in names)
+    return out

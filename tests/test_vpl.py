@@ -13,32 +13,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, marked_processes
+from grader.vpl import MEMORY_NEEDED_MIB
 from variants import all_variants, build
 
 GRADE_MAX = 20
 PRISONER = "nobody"  # the jail runs the evaluation as an unprivileged user
-
-
-@pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("vpl-bundle")
-    proc = subprocess.run([sys.executable, "-m", "grader", "--vpl-bundle", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["tp-grader-vpl.zip", "vpl_evaluate.sh"]
-    names = zipfile.ZipFile(out / "tp-grader-vpl.zip").namelist()
-    assert "grader/fixtures/foot_2020.txt" in names and "grader/checks/pytest.ini" in names
-    # pytest finds its plugins (pytest-timeout, the checks' last guard) through their metadata
-    assert any(re.match(r"pytest_timeout-.*\.dist-info/entry_points\.txt$", n) for n in names)
-    assert not any(n.startswith(("reference/", "tests/")) for n in names)
-    return out
 
 
 @contextmanager
@@ -53,16 +38,18 @@ def prisoner_home():
         shutil.rmtree(home)
 
 
-def vpl_evaluate(bundle: Path, submitted: Path, max_time: int, namespaces: bool = False) -> tuple[str, float]:
+def vpl_evaluate(bundle: Path, submitted: Path, max_time: int, namespaces: bool = False,
+                 max_memory: int = 0) -> tuple[str, float]:
     """What VPL does for an evaluation: returns vpl_execution's output and its
     wall time. `namespaces`: the jail's default mode, where the grader's own
-    namespaces work inside it (in its chroot mode they do not)."""
+    namespaces work inside it (in its chroot mode they do not). `max_memory`:
+    the activity's limit (VPL_MAXMEMORY, bytes), none when 0."""
     with prisoner_home() as work:
-        return _evaluate_in(work, bundle, submitted, max_time, namespaces)
+        return _evaluate_in(work, bundle, submitted, max_time, namespaces, max_memory)
 
 
 def _evaluate_in(work: Path, bundle: Path, submitted: Path, max_time: int,
-                 namespaces: bool = False) -> tuple[str, float]:
+                 namespaces: bool = False, max_memory: int = 0) -> tuple[str, float]:
     shutil.copytree(submitted, work)
     for f in work.rglob("*"):  # the jail writes the submitted files 0600: Moodle sends no run bit
         if f.is_file():
@@ -77,7 +64,8 @@ def _evaluate_in(work: Path, bundle: Path, submitted: Path, max_time: int,
     (work / "tp-grader-vpl.zip.b64").write_bytes(__import__("base64").b64encode((bundle / "tp-grader-vpl.zip").read_bytes()))
     (work / "vpl_environment.sh").write_text(
         f"export VPL_LANG='fr_FR.UTF-8'\nexport VPL_GRADEMIN='0'\nexport VPL_GRADEMAX='{GRADE_MAX}'\n"
-        f"export VPL_MAXTIME='{max_time}'\nexport VPL_SUBFILES='{chr(10).join(os.listdir(submitted))}'\n")
+        f"export VPL_MAXTIME='{max_time}'\nexport VPL_SUBFILES='{chr(10).join(os.listdir(submitted))}'\n"
+        + (f"export VPL_MAXMEMORY={max_memory}\n" if max_memory else ""))
     # VPL's common_script.sh also sets the locale and decodes .b64 files: not needed here
     (work / "common_script.sh").write_text(". vpl_environment.sh\n")
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(work), "TERM": "dumb",
@@ -167,3 +155,16 @@ def test_in_the_jails_default_mode_the_namespaces_work_too(bundle):
     output, _ = vpl_evaluate(bundle, ROOT / "reference", max_time=300, namespaces=True)
     assert grade_of(output) == GRADE_MAX, output
     assert "sans isolation" not in "\n".join(comments_of(output)), output
+
+
+def test_below_the_memory_the_grading_needs_it_does_not_start_and_says_which_setting_to_raise(bundle):
+    """VPL's jail would stop the grading past the activity's memory limit,
+    silently (tests/test_vpl_jail.py sees it through the real one)."""
+    output, _ = vpl_evaluate(bundle, ROOT / "reference", max_time=300, max_memory=128 * 2**20)
+    assert grade_of(output) == 0, output
+    comments = "\n".join(comments_of(output))
+    assert f"(128 Mio) est trop basse : le correcteur a besoin de {MEMORY_NEEDED_MIB} Mio" in comments, output
+    assert "Mémoire maximale utilisée" in comments, output
+    # at the limit the README gives, it grades
+    output, _ = vpl_evaluate(bundle, ROOT / "reference", max_time=300, max_memory=MEMORY_NEEDED_MIB * 2**20)
+    assert grade_of(output) == GRADE_MAX, output
