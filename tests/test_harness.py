@@ -408,3 +408,37 @@ def test_a_fork_stuck_before_its_exec_is_started_again(submission, tmp_path, mon
         assert stuck_once.exists() and took < 15
         assert "did not reach its exec within 1 s; stopped and started again" in capsys.readouterr().err
         assert leftovers(sb.token) == [] and our_zombies() == []
+
+
+def test_a_new_thread_runs_only_once_the_thread_that_started_it_waits(submission):
+    """inject/sitecustomize.py holds a program's new thread until its
+    starter makes a call that may wait: what the starter does before that
+    (here, set a flag) always comes first, whatever the scheduler would
+    choose (without the hold, the thread usually runs first); a starter that
+    joins gets its thread's work done."""
+    with Sandbox(submission) as sb:
+        sb.write("racy.py", program("""
+            import threading
+            seen = []
+            flag = 0
+            def look():
+                seen.append(flag)
+            for _ in range(20):
+                flag = 0
+                t = threading.Thread(target=look)
+                t.start()
+                flag = 1        # before the starter waits: always seen by the thread
+                t.join()
+            print(seen)
+        """), 0o755)
+        sb.write("joins.py", program("""
+            import threading
+            out = []
+            t = threading.Thread(target=out.append, args=("ran",))
+            t.start()
+            t.join(5)           # a call that waits: the thread goes
+            print(out, t.is_alive())
+        """), 0o755)
+        racy, joins = sb.run("racy.py"), sb.run("joins.py")
+    assert racy.stdout == str([1] * 20) + "\n", racy.stdout + racy.stderr
+    assert joins.stdout == "['ran'] False\n", joins.stdout + joins.stderr

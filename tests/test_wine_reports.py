@@ -62,6 +62,23 @@ def test_server_that_needs_one_more_client_fails_stock_runs_out(tmp_path):
     assert "PLUS DE STOCK !\n    | (exit status 0)" in out  # its output, and how it ended
 
 
+def test_thread_that_updates_the_stock_too_late_is_named_as_a_race(tmp_path):
+    """A thread per order takes the bottles; the main loop tests the stock at
+    once (a real hand-in's shape). The grader holds each new thread until its
+    starter waits, so the loop always misses the last update and waits for
+    one more client; the report says why, in the student's terms."""
+    _report, tests = grade_variant("wine_thread_stock_race", tmp_path)
+    assert failed(tests) == {"one_at_a_time", "stock_runs_out"}
+    out = tests["stock_runs_out"]["output"]
+    assert "ended only when one more client (client 5) connected" in out
+    assert ("its main loop tested the stock before the thread that served the last order had taken its "
+            "bottles") in out
+    assert "Update the stock in the main loop itself" in out  # the hint
+    # the same fix, made: the bottles taken in the loop, before accept()
+    _report, tests = grade_variant("wine_thread_stock_reserved", tmp_path)
+    assert failed(tests) == {"one_at_a_time"}
+
+
 def test_pair_wanting_a_port_on_the_command_line(tmp_path):
     """Both print `Usage: ./script port` and stop with status 1 when started
     as the statement starts them: every check says so, shows the usage line

@@ -68,6 +68,8 @@ from grader.isolation import (TCP_ESTABLISHED, connected_to, listening_ports, lo
 
 _WINE = active_lab().exercises["wine_bottles"]
 SERVER = _WINE.script("server")
+# where the server notes each thread it starts (TPGRADER_THREAD_LOG)
+THREAD_LOG = ".tpgrader_threads"
 CLIENT = _WINE.script("client")
 # The programs' command lines, when the lab's statement gives them some (2021's
 # gives none): the grader chooses the server's port and each client's order.
@@ -425,7 +427,9 @@ class Scenario:
 
     def start_server(self) -> None:
         self.given_port = free_port() if PORT_GIVEN else None
-        self.server = self.sandbox.spawn(SERVER, [fill_in(a, port=self.given_port) for a in SERVER_ARGS])
+        threads = self.sandbox.write(THREAD_LOG, "", mode=0o600)
+        self.server = self.sandbox.spawn(SERVER, [fill_in(a, port=self.given_port) for a in SERVER_ARGS],
+                                         env={"TPGRADER_THREAD_LOG": str(threads)})
         self.timeline.note(_("started {command}").format(command=self.server.command), about="setup")
         deadline = time.monotonic() + 5
         for step in itertools.count():
@@ -473,6 +477,14 @@ class Scenario:
                      "then a loop of accept() that ends when the stock is gone.")
         self.server_cause = cause or Cause(f"no_listen:{SERVER}", summary, hint)
         self.fail(summary, hint=hint, cause=self.server_cause)
+
+    def server_threads(self) -> int:
+        """How many threads the server has started so far (inject/sitecustomize.py
+        holds each until the thread that started it waits, and notes it)."""
+        try:
+            return self.sandbox.file(THREAD_LOG).read_text(encoding="utf-8").count("\n")
+        except OSError:
+            return 0
 
     def server_output(self) -> str:
         if self.kept_server_output is not None:
@@ -781,6 +793,7 @@ class SellingOut:
     ended_alone: bool = False  # and ended
     extra: Optional[Client] = None  # one more client, when it had not ended by itself
     sold_out_after_extra: bool = False  # it printed PLUS DE STOCK ! once that client came
+    threads: int = 0  # threads the server had started when the stock was gone
     exit_status: Optional[int] = None
     left: list[str] = field(default_factory=list)
 
@@ -799,6 +812,7 @@ def run_selling_out(make: MakeSandbox) -> SellingOut:
         # PLUS DE STOCK ! and end now, without one more client to wake it up.
         run.waited = sc.sandbox.stretch(END_WAIT)
         sc.server.wait(run.waited)
+        run.threads = sc.server_threads()
         run.sold_out_alone = ServerLog.parse(sc.server_output()).sold_out
         run.ended_alone = not sc.server.is_alive()
         if run.ended_alone:

@@ -267,6 +267,72 @@ def _install_connect_log():
     _sys.addaudithook(hook)
 
 
+# A thread that a program starts runs at once or later, as the scheduler
+# chooses: a program whose starter tests shared data before the new thread
+# has updated it (a server's `while stock:` before the thread that served the
+# last order took its bottles) got a different verdict from run to run. Every
+# new thread is therefore held until the thread that started it blocks (a
+# call that may wait: accept, recv, sleep, join, a lock, input...) or ends,
+# and at most THREAD_HOLD real seconds: the window such a program leaves open
+# is open every time. A sequential program starts no thread; one that
+# synchronizes its threads (joins them, waits on a lock or an event) blocks
+# at once, which lets them go.
+THREAD_HOLD = 0.2
+_BLOCKING_CALLS = frozenset((
+    "accept", "_accept", "recv", "recv_into", "recvfrom", "recvfrom_into", "recvmsg", "connect", "sleep",
+    "select", "poll", "input", "read", "readinto", "readline", "readlines", "acquire", "wait", "waitpid",
+    "wait3", "wait4", "waitid", "pause", "sigwait", "sigwaitinfo", "sigtimedwait", "getaddrinfo"))
+
+
+def _install_thread_hold():
+    if _os.environ.get("TPGRADER_THREAD_HOLD") == "0":
+        return
+    _after_import("threading", _hold_new_threads)
+
+
+def _hold_new_threads(threading):
+    import _thread
+
+    real_start = threading.Thread.start
+    held = {}  # a starter's ident -> the gates of the threads it started, still closed
+    log = _os.environ.get("TPGRADER_THREAD_LOG")  # a line per thread started, for the report
+
+    def release_on_block(frame, event, arg):  # the starter's profile function while it has held threads
+        if event == "c_call" and getattr(arg, "__name__", None) in _BLOCKING_CALLS:
+            _sys.setprofile(None)
+            for gate in held.pop(_thread.get_ident(), ()):
+                gate.release()
+
+    def start(self):
+        gate = _thread.allocate_lock()
+        gate.acquire()
+        run = self.run
+
+        def held_run():
+            gate.acquire(True, THREAD_HOLD)
+            run()
+
+        self.run = held_run
+        real_start(self)
+        if log:
+            try:
+                fd = _os.open(log, _os.O_WRONLY | _os.O_APPEND | _os.O_CREAT, 0o600)
+                try:
+                    _os.write(fd, b"thread\n")
+                finally:
+                    _os.close(fd)
+            except OSError:
+                pass
+        if _sys.getprofile() not in (None, release_on_block):  # a debugger's: not ours to replace
+            gate.release()
+            return
+        held.setdefault(_thread.get_ident(), []).append(gate)
+        _sys.setprofile(release_on_block)
+
+    start.__doc__ = real_start.__doc__
+    threading.Thread.start = start
+
+
 def _install_reuseaddr():
     """TPGRADER_REUSEADDR (set when the sandbox shares the machine's network):
     every TCP socket gets SO_REUSEADDR before bind(), so that a server the
@@ -429,6 +495,7 @@ try:
     _install_random()
     _install_connect_log()
     _install_reuseaddr()
+    _install_thread_hold()
     _install()
 except Exception:  # never break a student's program because of the grader
     pass
