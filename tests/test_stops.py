@@ -178,3 +178,26 @@ def test_under_nohup_a_hangup_does_not_stop_the_grading(tmp_path):
     assert proc.returncode == 0, err
     result = json.loads(report.read_text())
     assert result["score"] == result["max_score"] == 20
+
+
+FORK_HIT_BY_THE_STOP = """
+import os, signal, subprocess, sys
+from grader.harness.leftovers import command_session
+with command_session():
+    # the stop reaches the child between its fork and its exec, while its
+    # after-fork hooks (random's re-seeding) run: a Ctrl-C to the group
+    os.register_at_fork(after_in_child=lambda: os.kill(os.getpid(), signal.SIGTERM))
+    child = subprocess.Popen(["true"], preexec_fn=lambda: None)
+    print(child.wait(), flush=True)
+"""
+
+
+def test_a_child_stopped_before_its_exec_ends_without_a_word():
+    """A signal sent to the process group reaches a child the command has
+    just forked, which still has the command's handler: it ends as the
+    signal would end it, with no "Exception ignored" traceback."""
+    done = subprocess.run([sys.executable, "-c", FORK_HIT_BY_THE_STOP], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(128 + signal.SIGTERM), done.stdout
+    assert done.stderr == "", done.stderr

@@ -16,6 +16,7 @@ its marker or, as root, by its sandbox's uid, which the sandbox's folder
 name carries."""
 from __future__ import annotations
 
+import functools
 import os
 import re
 import secrets
@@ -59,7 +60,15 @@ class Stopped(KeyboardInterrupt):
 _stopped_by: list[int] = []
 
 
-def _raise_stopped(signum, _frame):
+def _raise_stopped(owner: int, signum, _frame):
+    if os.getpid() != owner:
+        # A child the command has just forked (a worker, a holder, a program
+        # before its exec) still has this handler, and a Ctrl-C reaches the
+        # whole process group. Raised there, in an after-fork hook such as
+        # random's, Stopped would print "Exception ignored ..." and a
+        # traceback. The child ends as the signal would end it; the command,
+        # stopped by the same signal, sweeps.
+        os._exit(128 + signum)
     _stopped_by.append(signum)
     raise Stopped(signum)
 
@@ -82,7 +91,7 @@ def command_session() -> Iterator[str]:
     previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
     for sig in STOP_SIGNALS:
         if previous[sig] != signal.SIG_IGN:  # nohup: the user wants it to go on
-            signal.signal(sig, _raise_stopped)
+            signal.signal(sig, functools.partial(_raise_stopped, os.getpid()))
     try:
         yield own
     finally:
