@@ -21,6 +21,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Optional
 
 from . import i18n
 from .i18n import _
@@ -99,6 +100,10 @@ def _parser() -> argparse.ArgumentParser:
                        help=_("write GitHub Classroom's autograding into DIR, a checkout of the "
                               "assignment's template repository: .github/workflows/classroom.yml and "
                               "the grader it installs, .github/tp-grader.zip"))
+    batch.add_argument("--student-kit", metavar="DIR",
+                       help=_("write the students' kit into DIR (and DIR.zip): the grader in one file that a "
+                              "plain python3 runs, the lab's template and data file, and a README in French; "
+                              "no solution, no grading seed (--lab and --rubric as for a grading)"))
     batch.add_argument("--sandbox", action="store_true",
                        help=_("say what the sandboxes get on this machine, run as you run it now (what "
                               "protects you from the programs graded), and exit"))
@@ -153,13 +158,39 @@ def _use_lab_rubric_and_seed(args) -> str:
     return ""
 
 
+_early_stop: list[int] = []
+
+
 def _stopped_early(signum, _frame):
-    # Stopped before the grading began (nothing to clean up yet): quietly,
-    # not with a traceback of whatever was being imported.
+    # Stopped before the grading began (nothing to clean up yet): not with a
+    # traceback of whatever was being imported.
+    _early_stop.append(signum)
     sys.exit(128 + signum)
 
 
+def _stop_seen() -> Optional[int]:
+    """The signal that stopped the command, None if none did."""
+    if _early_stop:
+        return _early_stop[0]
+    leftovers = sys.modules.get(f"{__package__}.harness.leftovers")  # the command's session, if it began
+    return leftovers.stop_signal() if leftovers is not None and leftovers.stop_requested() else None
+
+
 def main(argv=None) -> int:
+    try:
+        return _command(argv)
+    except BaseException:
+        # A stop raises its exception (SystemExit early, then Stopped) in
+        # whatever Python code runs, and it may come up as another: raised in
+        # a class's __set_name__ (a module being imported), Python turns it
+        # into a RuntimeError. A stop it still is: said in one line.
+        signum = _stop_seen()
+        if signum is None:
+            raise
+        return _error(_("interrupted"), 128 + signum)
+
+
+def _command(argv) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(sig) != signal.SIG_IGN:
             signal.signal(sig, _stopped_early)
@@ -198,6 +229,19 @@ def main(argv=None) -> int:
             return _error(_("cannot write the VPL bundle into {folder}: {reason}").format(
                 folder=args.vpl_bundle, reason=getattr(e, "strerror", None) or e), 2)
         print(_("VPL execution files written: {files}").format(files=", ".join(str(f) for f in written)))
+        return 0
+    if args.student_kit:
+        from .paths import is_checkout
+        from .student_kit import BundleError, write_kit
+        if not is_checkout():  # the kit's grader is built from the source tree
+            return _error(_("the students' kit is made from a copy of tp-grader's source (git clone), "
+                            "not from an installed tp-grader"), 2)
+        try:
+            written = write_kit(Path(args.student_kit))
+        except (OSError, BundleError) as e:
+            return _error(_("cannot write the students' kit into {folder}: {reason}").format(
+                folder=args.student_kit, reason=getattr(e, "strerror", None) or e), 2)
+        print(_("Students' kit written: {files}").format(files=", ".join(str(f) for f in written)))
         return 0
     if args.github_classroom:
         from .github_classroom import write_workflow

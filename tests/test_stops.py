@@ -201,3 +201,36 @@ def test_a_child_stopped_before_its_exec_ends_without_a_word():
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(128 + signal.SIGTERM), done.stdout
     assert done.stderr == "", done.stderr
+
+
+STOP_IN_SET_NAME = """
+import os, signal, sys
+from grader import cli
+
+class Field:  # as pytest's own classes have: a stop may land in __set_name__
+    def __set_name__(self, owner, name):
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(10**7):  # the handler runs here, and raises
+            pass
+
+def importing():
+    class Report:
+        sections = Field()
+
+real = cli.{patched}
+def patched(*args, **kwargs):
+    importing()
+    return real(*args, **kwargs)
+cli.{patched} = patched
+sys.exit(cli.main(["{folder}", "--lang", "en", "--exercise", "chrono"]))
+"""
+
+
+@pytest.mark.parametrize("patched", ["_parser", "_grade_one"], ids=["before-the-session", "in-the-session"])
+def test_a_stop_that_python_turns_into_another_error_is_still_a_stop(patched):
+    """Raised in __set_name__, a stop's exception comes up as a RuntimeError
+    (seen in CI: Ctrl-C while pytest was being imported): the command still
+    says it was interrupted, in one line, with 128 + the signal."""
+    code = STOP_IN_SET_NAME.format(patched=patched, folder=ROOT / "student_template")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (128 + signal.SIGINT, "grade.sh: interrupted\n")

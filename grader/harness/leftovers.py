@@ -73,6 +73,11 @@ def _raise_stopped(owner: int, signum, _frame):
     raise Stopped(signum)
 
 
+def stop_requested() -> bool:
+    """A stop signal reached the command's session."""
+    return bool(_stopped_by)
+
+
 def stop_signal() -> int:
     """The signal that stopped the command (pytest turns a Stopped into a
     plain KeyboardInterrupt of its own): SIGINT if none was seen."""
