@@ -41,8 +41,9 @@ token to give Classroom (the template may be private), and the grader is
 pinned with the assignment: run --github-classroom again and commit to change
 it (a student's repository keeps the version it was made with). The price:
 students can unzip the grader from their repository, with its stand-in
-programs (grader/fakes/: a reference producer of I.4 and a reference wine
-server and client); not the reference solutions (reference/) nor the tests.
+programs (grader/fakes/: a producer of I.4 and a wine server and client,
+written for the grader); not the reference solutions (reference/) nor the
+tests.
 Nothing GitHub Actions runs in a student's repository can be hidden from that
 student anyway: they can change the workflow."""
 from __future__ import annotations

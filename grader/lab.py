@@ -1,6 +1,6 @@
 """The lab: what one year's statement fixes and the checks read, from a lab
-file (TOML). `grader/labs/2021.toml` describes the statement of 2021
-(../shared/lab/enonce.md) and is the default.
+file (TOML). `grader/labs/2021.toml` describes the statement of 2021 (the
+lab's statement, in French) and is the default.
 
 A lab file holds the data file (its name, its fields in order, which field
 is the nation, the name, the club and the birth year, the statement's own

@@ -24,18 +24,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import Optional, Sequence
 
+from .bundling import BundleError, compile_bytecode, grader_wheel, installed_files, pip, version_of
 from .feedback import visible
 from .i18n import N_, _
-from .paths import PROJECT_DIR
 from .report import cause_label, cause_text, exercise_scores, feedback_text, shared_causes, withheld_text
-from .lab import lab_files_for_bundle
 from .rubric import VISIBLE, rubric_for_bundle
 from .runner import CheckResult
 
@@ -133,65 +131,25 @@ def write_bundle(dest: Path, python: Optional[str] = None) -> list[Path]:
     python = shutil.which(python) if python else sys.executable
     if not python:
         raise BundleError(_("no such Python interpreter"))
-    version = _version_of(python)
+    version = version_of(python)
     dest.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="tp-grader-vpl-bundle-") as tmp:
         work = Path(tmp)
-        # pip builds in the tree it installs from: a copy, so the checkout stays clean
-        source = work / "source"
-        shutil.copytree(PROJECT_DIR, source, symlinks=True, ignore=shutil.ignore_patterns(
-            ".git", ".venv", "build", "*.egg-info", "__pycache__", "tests", "reference", "student_template"))
-        (source / "grader" / "rubric.toml").write_text(rubric_for_bundle(), encoding="utf-8")
-        for name, data in lab_files_for_bundle().items():  # the instructor's lab (--lab), if any
-            (source / "grader" / name).parent.mkdir(parents=True, exist_ok=True)
-            (source / "grader" / name).write_bytes(data)
-        _pip(sys.executable, "wheel", "--no-deps", "-w", str(work / "wheel"), str(source))
-        wheel = next((work / "wheel").glob("*.whl"))
+        wheel = grader_wheel(work, rubric_for_bundle())
         # installed by that interpreter's own pip, so that the dependencies
         # (and their markers: tomli below 3.11...) are the ones it needs
-        _pip(python, "install", "--target", str(work / "lib"), "--only-binary=:all:", str(wheel))
-        # compiled by that interpreter, and never checked against the sources
-        # (unpacking gives them new dates): no evaluation compiles them again
-        _compile(python, work / "lib")
+        pip(python, "install", "--target", str(work / "lib"), "--only-binary=:all:", str(wheel))
+        compile_bytecode(python, work / "lib")  # no evaluation compiles them again
         archive = dest / ARCHIVE
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
-            # the .dist-info folders stay: pytest finds its plugins (pytest-timeout) through them
-            for f in sorted((work / "lib").rglob("*")):
-                if f.is_file() and f.parts[len((work / "lib").parts)] != "bin":
-                    z.write(f, f.relative_to(work / "lib"))
+            for f in installed_files(work / "lib"):
+                z.write(f, f.relative_to(work / "lib"))
     script = dest / "vpl_evaluate.sh"
     script.write_text(VPL_EVALUATE.replace("@ARCHIVE@", ARCHIVE).replace("@PYTHON@", version)
                       .replace("@SPARE@", str(SPARE_SECONDS)).replace("@MEMORY@", str(MEMORY_NEEDED_MIB))
                       .replace("@WORKERS@", str(WORKERS)), encoding="utf-8")
     script.chmod(0o755)
     return [script, archive]
-
-
-def _version_of(python: str) -> str:
-    try:
-        return subprocess.run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                              capture_output=True, text=True, check=True, timeout=60).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        raise BundleError(_("{python} does not run").format(python=python)) from None
-
-
-def _compile(python: str, lib: Path) -> None:
-    """Bytecode for every module, as `python` makes it. A file it cannot
-    compile (none is known) is compiled where it is imported, as before."""
-    subprocess.run([python, "-m", "compileall", "-q", "-f", "-j", "0", "--invalidation-mode", "unchecked-hash",
-                    str(lib)], capture_output=True)
-
-
-def _pip(python: str, *args: str) -> None:
-    proc = subprocess.run([python, "-m", "pip", "--disable-pip-version-check", "-q", *args],
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise BundleError(_("pip failed ({command}): {error}").format(
-            command=f"{python} -m pip {args[0]}", error=(proc.stderr.strip().splitlines() or ["?"])[-1]))
-
-
-class BundleError(Exception):
-    pass
 
 
 # ---------------------------------------------------------------------------

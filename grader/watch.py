@@ -17,7 +17,7 @@ import hashlib
 import os
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from .feedback import visible
 from .i18n import _
@@ -29,6 +29,8 @@ from .submission import JUNK_DIRS, exercise_scripts, lab_scripts
 DEBOUNCE_MS = 300
 # The first empty batch from watchfiles says the folder is watched.
 ARMED_MS = 200
+# Without watchfiles, the scripts are read again this often.
+POLL_SECONDS = 0.5
 
 
 
@@ -73,20 +75,33 @@ def summary_lines(results) -> list[str]:
 def changed_exercises(folder: Path, since: dict[str, str], wanted: Optional[list[str]]) -> list[str]:
     """Wait until scripts of `wanted` exercises (default: any) differ from
     `since` (scripts_state at the last grading's start): their exercises."""
-    import watchfiles  # here: only --watch needs it
+    for _event in folder_events(folder):
+        now = scripts_state(folder)
+        changed = {p for p in set(since) | set(now) if since.get(p) != now.get(p)}
+        exercises = [ex for ex in exercises_of(changed) if not wanted or ex in wanted]
+        if exercises:
+            return exercises
+    return []  # pragma: no cover (both sources only end by an exception)
 
+
+def folder_events(folder: Path) -> Iterator[None]:
+    """Yields whenever `folder` may have changed, the first time at once
+    (once it is watched). From watchfiles; without it (the students' kit
+    leaves it out: it is compiled for one version of Python), every
+    POLL_SECONDS."""
+    try:
+        import watchfiles  # here: only --watch needs it
+    except ImportError:
+        while True:
+            yield None
+            time.sleep(POLL_SECONDS)
     armed = False
     for batch in watchfiles.watch(folder, debounce=DEBOUNCE_MS, rust_timeout=ARMED_MS,
                                   yield_on_timeout=True, raise_interrupt=True):
         if armed and not batch:
             continue
         armed = True
-        now = scripts_state(folder)
-        changed = {p for p in set(since) | set(now) if since.get(p) != now.get(p)}
-        exercises = [ex for ex in exercises_of(changed) if not wanted or ex in wanted]
-        if exercises:
-            return exercises
-    return []  # pragma: no cover (watch() only ends by an exception)
+        yield None
 
 
 def watch(folder: Path, grade_exercises: Callable[[Optional[list[str]]], list], say: Callable[[str], None],

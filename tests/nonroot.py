@@ -119,18 +119,48 @@ class TeachingAssistant:
         return changed
 
 
-def make_teaching_assistant() -> TeachingAssistant:
-    name = f"tpta{uuid.uuid4().hex[:8]}"
+def new_user(prefix: str) -> tuple[str, int, int, Path]:
+    """A fresh user (name, uid, gid, home), their home theirs alone (mode 700)."""
+    name = f"{prefix}{uuid.uuid4().hex[:8]}"
     home = Path("/home") / name
     Path("/home").mkdir(exist_ok=True)
     subprocess.run(["useradd", "--create-home", "--home-dir", str(home), "--shell", "/bin/bash",
                     "--user-group", name], check=True, capture_output=True, timeout=60)
     entry = pwd.getpwnam(name)
+    home.chmod(0o700)
+    return name, entry.pw_uid, entry.pw_gid, home
+
+
+def remove_user(name: str, uid: int, home: Path) -> None:
+    """The user and their home, gone. Every process of theirs was started by
+    the tests (the user is new): a survivor is stopped, so that userdel can
+    remove them."""
+    import psutil
+    for _ in range(50):
+        left = [p for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real == uid]
+        if not left:
+            break
+        for p in left:
+            try:
+                p.kill()
+            except psutil.Error:
+                pass
+        time.sleep(0.1)
+    removed = subprocess.run(["userdel", "--remove", name], capture_output=True, text=True, timeout=60)
+    shutil.rmtree(home, ignore_errors=True)
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return
+    raise AssertionError(f"the test user {name} could not be removed: {removed.stderr.strip()}")
+
+
+def make_teaching_assistant() -> TeachingAssistant:
+    name, uid, gid, home = new_user("tpta")
     checkout = Path(tempfile.mkdtemp(prefix="tp-grader-test-checkout-"))
-    ta = TeachingAssistant(name, entry.pw_uid, entry.pw_gid, home, checkout / "tp-grader",
+    ta = TeachingAssistant(name, uid, gid, home, checkout / "tp-grader",
                            f"TPGRADER-TEST-KEY-{uuid.uuid4().hex}")
     try:
-        home.chmod(0o700)
         ta.precious = {
             "precious.txt": f"{name}'s thesis, chapter 3: do not lose\n".encode(),
             ".bashrc": b"# ~/.bashrc\nalias ll='ls -l'\n",
@@ -159,25 +189,8 @@ def make_teaching_assistant() -> TeachingAssistant:
 
 
 def remove_teaching_assistant(ta: TeachingAssistant) -> None:
-    """The user, their home and root's copy of the grader, gone. Every
-    process of theirs was started by these tests (the user is new): a
-    survivor is stopped, so that userdel can remove them."""
-    import psutil
-    for _ in range(50):
-        left = [p for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real == ta.uid]
-        if not left:
-            break
-        for p in left:
-            try:
-                p.kill()
-            except psutil.Error:
-                pass
-        time.sleep(0.1)
-    removed = subprocess.run(["userdel", "--remove", ta.name], capture_output=True, text=True, timeout=60)
-    shutil.rmtree(ta.home, ignore_errors=True)
-    shutil.rmtree(ta.checkout.parent, ignore_errors=True)
+    """The user, their home and root's copy of the grader, gone."""
     try:
-        pwd.getpwnam(ta.name)
-    except KeyError:
-        return
-    raise AssertionError(f"the test user {ta.name} could not be removed: {removed.stderr.strip()}")
+        remove_user(ta.name, ta.uid, ta.home)
+    finally:
+        shutil.rmtree(ta.checkout.parent, ignore_errors=True)

@@ -272,11 +272,17 @@ class Lines:
         raise AssertionError(f"no line matching {pattern!r} within {timeout} s; output:\n" + "\n".join(self.seen))
 
 
-def test_watch_grades_again_only_the_exercise_whose_script_changed(tmp_path):
+# The grader as the students' kit runs it: watchfiles is not there (grader/watch.py polls).
+WITHOUT_WATCHFILES = ["-c", "import sys; sys.modules['watchfiles'] = None; from grader.cli import main; "
+                      "sys.exit(main())"]
+
+
+@pytest.mark.parametrize("how", [["-m", "grader"], WITHOUT_WATCHFILES], ids=["watchfiles", "polling"])
+def test_watch_grades_again_only_the_exercise_whose_script_changed(tmp_path, how):
     folder = shutil.copytree(ROOT / "reference", tmp_path / "tp")
     session = f"testwatch{uuid.uuid4().hex[:8]}-"
     since = time.time()
-    proc = subprocess.Popen([sys.executable, "-m", "grader", str(folder), "--watch", "--lang", "en",
+    proc = subprocess.Popen([sys.executable, *how, str(folder), "--watch", "--lang", "en",
                              "--exercise", JPN, "--exercise", "bottles_of_beer2"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True, env={**os.environ, "TPGRADER_SESSION": session},

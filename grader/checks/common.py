@@ -182,7 +182,7 @@ def write_fake(sandbox: Sandbox, script: str, fake: str, **constants) -> None:
 
 
 def write_reference_producer(sandbox: Sandbox) -> None:
-    """The grader's producer of I.4 (the reference's), reading the lab's data file."""
+    """The grader's producer of I.4 (fakes/), reading the lab's data file."""
     lab = active_lab()
     ex = lab.exercises["joueurs_nation"]
     write_fake(sandbox, ex.script("producer"), "joueurs_nation_subproc.py", FICHIER=lab.data.name,
