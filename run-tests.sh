@@ -9,7 +9,7 @@ if ! "$TPGRADER_PY" -c "import check_jsonschema" 2>/dev/null; then
     _tp_install test >"$(dirname "$TPGRADER_PY")/../install-test.log" 2>&1 \
         || echo "run-tests: the test extra could not be installed (see install-test.log); its tests are skipped"
 fi
-"$TPGRADER_PY" -m grader.isolation || true  # one line: what sandboxes get on this machine
+"$TPGRADER_PY" -m grader.harness.namespaces || true  # one line: what sandboxes get on this machine
 # a checkout the user cannot write to: no .pytest_cache in it
 [ -w "$here" ] || set -- -p no:cacheprovider "$@"
 exec "$TPGRADER_PY" -m pytest "$@"

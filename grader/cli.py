@@ -204,7 +204,7 @@ def _command(argv) -> int:
     if problem:
         return _error(problem, 2)
     if args.sandbox:
-        from .isolation import describe
+        from .harness.namespaces import describe
         print(describe())
         return 0
     if args.gradescope_bundle:

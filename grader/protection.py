@@ -3,7 +3,7 @@ one line that says it when they are not.
 
 Protected: as root (each sandbox's programs run as a uid of their own,
 harness/users.py), or, as another user, where the kernel gives sandboxes
-namespaces (isolation.py). Otherwise student programs run with the user's
+namespaces (harness/namespaces.py). Otherwise student programs run with the user's
 own rights: they can read, change or delete the user's files. A student
 grading their own work risks nothing they do not risk running it themselves,
 so nothing more is said to them (their report's sandbox note already says
@@ -41,8 +41,8 @@ def unprotected_reason() -> Optional[str]:
     """Why student programs would run with the user's own rights, or None."""
     if _root():
         return None
-    from . import isolation
-    return isolation.probe()
+    from .harness import namespaces
+    return namespaces.probe()
 
 
 def foreign_owner(path: Path) -> Optional[int]:

@@ -14,7 +14,7 @@ from .feedback import Cause, Feedback, left_out, visible
 from .i18n import _
 from .lab import active_lab
 from .rubric import VISIBLE
-from .runner import CheckResult
+from .kit.result import CheckResult
 from .submission import exercise_scripts
 
 # Two exercises of one section (II.1) are told apart in a class table's narrow columns.

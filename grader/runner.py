@@ -20,44 +20,18 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from .feedback import Cause, CheckFailed, Feedback
 from .harness.leftovers import temp_folder_prefix
-from .harness.users import _precompile_inject
+from .harness.users import precompile_inject
 from .harness import (LIMITS, NPROC_LIMIT, RUNS_AS_OTHER_USER, MissingScript, SandboxFull, UnreadableScript,
-                      real_time_stretch, take_incidents)
+                      take_incidents)
 from .i18n import _, current_language, set_language
-from .isolation import WRITABLE_SPACE, namespaces_unavailable, shared_network_reason
+from .kit.result import CheckResult
+from .harness.mounts import WRITABLE_SPACE
+from .harness.namespaces import namespaces_unavailable, shared_network_reason
 from .rubric import VISIBLE, Rubric, RubricError, read_rubric
 from .submission import Submission, exercise_scripts
 from .workers import NOT_DONE, WorkerFailed, WorkerLost, run_in_workers
 
 CHECKS_DIR = Path(__file__).parent / "checks"
-
-
-def check(exercise: str, key: str, title: str, timeout: float = 60):
-    """Marks a pytest test as a graded check. `title` is marked with N_() and
-    translated when shown; the points come from the rubric. `timeout` is the
-    last guard (pytest-timeout): the harness's own limits come first."""
-    def mark(fn):
-        fn = pytest.mark.check(exercise=exercise, key=key, title=title)(fn)
-        return pytest.mark.timeout(timeout * real_time_stretch())(fn)
-    return mark
-
-
-@dataclass
-class CheckResult:
-    exercise: str
-    key: str
-    title: str  # untranslated, translate with _() when showing
-    max_score: float
-    passed: bool
-    feedback: Optional[Feedback] = None
-    duration: float = 0.0  # wall seconds, setup and teardown included
-    cpu: float = 0.0  # CPU seconds of the grader and of the programs it ran meanwhile
-    cpu_programs: float = 0.0  # the programs' share of `cpu`
-    visibility: str = VISIBLE  # rubric.toml's: who sees the check, and when
-
-    @property
-    def score(self) -> float:
-        return self.max_score if self.passed else 0.0
 
 
 @dataclass
@@ -241,10 +215,11 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
     else:
         results, facts = [], {}
         # what every worker needs, imported once here, before the forks
-        import_module("grader.checks.common")
+        for module in ("evidence", "causes", "crashes", "launch", "players"):
+            import_module(f"grader.kit.{module}")
         if "wine_bottles" in wanted:
-            import_module("grader.checks.wine_scenarios")
-        _precompile_inject()  # once, not by every worker at once (a fresh install has no bytecode yet)
+            import_module("grader.kit.wine.grading")
+        precompile_inject()  # once, not by every worker at once (a fresh install has no bytecode yet)
         gc.freeze()  # fewer pages copied into each worker (copy on write)
         # the longest first, so that the last to start are short
         ordered = sorted(wanted, key=lambda ex: -EXPECTED_SECONDS.get(ex, 1))

@@ -35,7 +35,7 @@ from .feedback import visible
 from .i18n import N_, _
 from .report import cause_label, cause_text, exercise_scores, feedback_text, shared_causes, withheld_text
 from .rubric import VISIBLE, rubric_for_bundle
-from .runner import CheckResult
+from .kit.result import CheckResult
 
 ARCHIVE = "tp-grader-vpl.zip"
 # Under VPL a student cannot set a file's run bit (Moodle sends none, the jail

@@ -17,7 +17,7 @@ from unittest import mock
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from grader import draws  # noqa: E402
-from grader.checks import common  # noqa: E402
+from grader.kit import players  # noqa: E402
 from grader.foot import players_of  # noqa: E402
 from grader.strategies import FootCase  # noqa: E402
 
@@ -37,8 +37,8 @@ def generated_cases(check_function, seed=None) -> list[FootCase]:
     saved = draws.grading_seed()
     draws.set_grading_seed(seed)
     try:
-        with mock.patch.object(common, "with_foot_file", with_foot_file), \
-             mock.patch.object(common, "check_players", check_players):
+        with mock.patch.object(players, "with_foot_file", with_foot_file), \
+             mock.patch.object(players, "check_players", check_players):
             check_function(sandbox=None)
     finally:
         draws.set_grading_seed(saved)

@@ -1,4 +1,4 @@
-"""Namespaces from bubblewrap (grader/isolation.py): a user who is not root,
+"""Namespaces from bubblewrap (grader/harness/namespaces.py): a user who is not root,
 refused a user namespace of their own, gets the sandbox's namespaces from
 bwrap; the holder makes the same mounts inside them, and programs join them
 as they join the grader's own.
@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, exercise_scores, marked_processes
-from grader import isolation
+from grader.harness import namespaces
 
 NOBODY = 65534
 PYTHON = "/usr/bin/python3"
@@ -102,8 +102,8 @@ def test_under_bubblewrap_a_program_sees_its_folder_writable_and_the_rest_read_o
     script = f"""
         import os, sys, time
         from pathlib import Path
-        from grader import isolation
-        ns = isolation.Namespaces(Path({str(workdir)!r}), [Path({str(checkout)!r})], network=True)
+        from grader.harness import namespaces
+        ns = namespaces.Namespaces(Path({str(workdir)!r}), [Path({str(checkout)!r})], network=True)
         print("kind", ns.kind, "holder's parent is bwrap:",
               open(f"/proc/{{ns.pid}}/stat").read().split()[3] == str(ns._bwrap.pid), flush=True)
         go_r, go_w = os.pipe()
@@ -147,7 +147,7 @@ def test_under_bubblewrap_a_program_sees_its_folder_writable_and_the_rest_read_o
         # nobody, loopback only, the homes hidden, the grader gone (with the
         # private /tmp, where it lies), only its own folder in /tmp, the rest
         # read-only, and no rights left after exec
-        f"inside 65534 ['lo'] [] False [{workdir.name!r}] {isolation.landlock_abi() > 0} Read-only file system",
+        f"inside 65534 ['lo'] [] False [{workdir.name!r}] {namespaces.landlock_abi() > 0} Read-only file system",
         "rights: 0000000000000000 same namespaces as the holder: True",
         "the grader reads: from the program",
         "the grader wrote: ['from-grader', 'here']",
@@ -163,24 +163,24 @@ def test_a_refused_user_namespace_falls_back_to_bubblewrap(checkout, workdir):
     script = f"""
         import ctypes, errno, os
         from pathlib import Path
-        from grader import isolation
+        from grader.harness import namespaces
 
         class Refusing:
             def __init__(self, libc):
                 self.libc = libc
             def unshare(self, flags):
-                if flags & isolation.CLONE_NEWUSER:
+                if flags & namespaces.CLONE_NEWUSER:
                     ctypes.set_errno(errno.EPERM)
                     return -1
                 return self.libc.unshare(flags)
             def __getattr__(self, name):
                 return getattr(self.libc, name)
-        isolation._libc = Refusing(isolation._libc)
+        namespaces.libc = Refusing(namespaces.libc)
 
         def start():
             try:
-                ns = isolation.Namespaces(Path({str(workdir)!r}))
-            except isolation.NamespacesUnavailable as e:
+                ns = namespaces.Namespaces(Path({str(workdir)!r}))
+            except namespaces.NamespacesUnavailable as e:
                 return f"none ({{e}})"
             ns.close()
             return f"{{ns.kind}} ({{ns.refused}})"
@@ -188,9 +188,9 @@ def test_a_refused_user_namespace_falls_back_to_bubblewrap(checkout, workdir):
         print(start())
         del os.environ["TPGRADER_SANDBOX"]
         print(start())
-        print(start(), isolation._own_refused)
+        print(start(), namespaces._own_refused)
         os.environ["PATH"] = "/nonexistent"  # no bwrap
-        isolation._own_refused = None
+        namespaces._own_refused = None
         print(start())
     """
     r = as_nobody(script, checkout)
@@ -207,8 +207,8 @@ def test_a_killed_grader_leaves_no_holder_under_bubblewrap(checkout, workdir):
     script = f"""
         import time
         from pathlib import Path
-        from grader import isolation
-        ns = isolation.Namespaces(Path({str(workdir)!r}))
+        from grader.harness import namespaces
+        ns = namespaces.Namespaces(Path({str(workdir)!r}))
         print(ns.kind, ns.pid, ns._bwrap.pid, flush=True)
         time.sleep(60)
     """
@@ -321,11 +321,11 @@ def test_a_bwrap_that_says_nothing_is_killed_with_its_holder(checkout, workdir, 
     (place / "bwrap").chmod(0o755)
     script = f"""
         from pathlib import Path
-        from grader import isolation
-        isolation.HOLDER_LIMIT = 0.5
+        from grader.harness import namespaces
+        namespaces.HOLDER_LIMIT = 0.5
         try:
-            isolation.Namespaces(Path({str(workdir)!r}))
-        except isolation.NamespacesUnavailable as e:
+            namespaces.Namespaces(Path({str(workdir)!r}))
+        except namespaces.NamespacesUnavailable as e:
             print(e)
     """
     r = as_nobody(script, checkout, PATH=f"{place}:/usr/bin:/bin", TPGRADER_SANDBOX="bwrap")

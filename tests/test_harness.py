@@ -338,7 +338,7 @@ def test_signals_reach_a_live_program(submission):
 def test_a_program_waiting_for_the_keyboard_is_seen(submission):
     # input() in a terminal blocks on a keyboard nobody types on: the grader
     # reads it from the kernel (read(0) on the terminal) and names it.
-    from grader.checks.common import cause_of_live
+    from grader.kit.causes import cause_of_live
     from grader.harness import waits_for_keyboard
     with Sandbox(submission) as sb:
         sb.write("p.py", program("""

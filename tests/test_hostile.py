@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT, as_typed_in_a_terminal, exercise_scores, grade_dir, marked_processes
 import test_isolation
-from grader import isolation
+from grader.harness import namespaces
 from grader.harness import RUN_MARKER, RUNS_AS_OTHER_USER, SANDBOX_UIDS
 from variants import SUBMISSIONS, build, load, touched_exercises
 
@@ -102,7 +102,7 @@ def test_a_program_that_ignores_signals_is_still_stopped(tmp_path, machine_unhar
 
 
 namespaces = pytest.mark.skipif(
-    isolation.namespaces_unavailable() is not None or not test_isolation.namespaces_work(),
+    namespaces.namespaces_unavailable() is not None or not test_isolation.namespaces_work(),
     reason="files and network are isolated by namespaces, which this machine cannot make")
 
 

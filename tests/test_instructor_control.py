@@ -92,7 +92,7 @@ def test_a_class_grading_runs_the_kept_checks(tmp_path):
 def test_a_platform_log_withholds_what_a_kept_check_ran(english):
     from grader.feedback import Feedback
     from grader.report import text_report
-    from grader.runner import CheckResult
+    from grader.kit.result import CheckResult
     from grader.vpl import vpl_report
     secret = Feedback("The output is wrong.", command="./joueurs_par_nation.py zz", expected="SECRET LINE")
     results = [CheckResult(JPN, "generated_files", "Generated files", 5, False, secret, visibility="hidden"),

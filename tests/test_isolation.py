@@ -1,4 +1,4 @@
-"""What a sandbox's programs can see and reach (grader/isolation.py), and
+"""What a sandbox's programs can see and reach (grader/harness/namespaces.py), and
 the driven `random` module, which the wine bottles checks stand on."""
 import os
 import shutil
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import isolation
-from grader.harness import Sandbox
-from grader.isolation import SharedNetwork, listening_ports
+from grader.harness import Sandbox, mounts, namespaces
+from grader.harness.namespaces import SharedNetwork
+from grader.harness.network import listening_ports
 from grader.submission import Submission
 
 from test_harness import leftovers, program
@@ -56,9 +56,9 @@ def namespaces_work() -> bool:
         # a folder of its own: the namespaces copy their folder into their
         # tmpfs, and /tmp itself changes under the copy (a file gone half-way)
         with tempfile.TemporaryDirectory(prefix="tp-grader-test-ns-") as folder:
-            isolation.Namespaces(Path(folder)).close()
+            namespaces.Namespaces(Path(folder)).close()
         return True
-    except (isolation.NamespacesUnavailable, OSError):
+    except (namespaces.NamespacesUnavailable, OSError):
         return False
 
 
@@ -82,16 +82,16 @@ def test_a_namespace_holder_stuck_after_its_fork_is_forked_again(submission, tmp
     one that says nothing in time is killed, and the next one holds the
     sandbox's network."""
     import psutil
-    monkeypatch.setattr(isolation, "HOLDER_LIMIT", 1.0)
+    monkeypatch.setattr(namespaces, "HOLDER_LIMIT", 1.0)
     stuck_once = tmp_path / "stuck-once"
-    loopback_up = isolation._loopback_up
+    loopback_up = namespaces.loopback_up
 
     def hang_the_first_holder(addresses):
         if not stuck_once.exists():
             stuck_once.touch()
             time.sleep(3600)
         loopback_up(addresses)
-    monkeypatch.setattr(isolation, "_loopback_up", hang_the_first_holder)
+    monkeypatch.setattr(namespaces, "loopback_up", hang_the_first_holder)
     before = set(psutil.Process().children())
     with Sandbox(submission, network=True) as sb:
         assert stuck_once.exists() and not sb.shared_network
@@ -164,20 +164,20 @@ def test_an_unprivileged_user_gets_namespaces_too(tmp_path, landlock):
     """As a student (not root), the namespaces come from an unprivileged user
     namespace that maps the student to themselves. `landlock`: the kernel's
     Landlock version, played (5: before its scopes; 0: none)."""
-    if landlock is not None and landlock > isolation.landlock_abi():
-        pytest.skip(f"this kernel's Landlock is version {isolation.landlock_abi()}")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(isolation.__file__)))
+    if landlock is not None and landlock > namespaces.landlock_abi():
+        pytest.skip(f"this kernel's Landlock is version {namespaces.landlock_abi()}")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(namespaces.__file__))))
     work = Path(tempfile.mkdtemp(prefix="tp-grader-test-"))  # under /tmp, which it makes private
     os.chown(work, 65534, 65534)
     script = textwrap.dedent(f"""
         import os, sys, socket
         sys.path.insert(0, {root!r})
-        from grader import isolation  # stdlib only: the system python can import it
-        if {landlock!r} is not None:
-            isolation.landlock_abi = lambda: {landlock!r}
+        from grader.harness import mounts, namespaces  # stdlib only: the system python can import them
+        if {landlock!r} is not None:  # the kernel's version, played where each module asks it
+            mounts.landlock_abi = namespaces.landlock_abi = lambda: {landlock!r}
         try:
-            ns = isolation.Namespaces({str(work)!r}, [__import__("pathlib").Path({root!r})])
-        except isolation.NamespacesUnavailable as e:
+            ns = namespaces.Namespaces({str(work)!r}, [__import__("pathlib").Path({root!r})])
+        except namespaces.NamespacesUnavailable as e:
             print("unavailable", e); sys.exit(0)
         pid = os.fork()
         if pid == 0:
@@ -221,9 +221,9 @@ def test_an_unprivileged_user_gets_namespaces_too(tmp_path, landlock):
         # no way through /proc to the files of its user's other processes
         # (Landlock, Linux 5.13: its own /proc kept; else /proc empty), no
         # signal to them (Landlock's scopes, Linux 6.12)
-        abi = isolation.landlock_abi() if landlock is None else landlock
+        abi = namespaces.landlock_abi() if landlock is None else landlock
         files = "Permission denied" if abi else "No such file or directory"
-        signal = "Operation not permitted" if abi >= isolation.LANDLOCK_SCOPES_ABI else "sent"
+        signal = "Operation not permitted" if abi >= namespaces.LANDLOCK_SCOPES_ABI else "sent"
         assert r.stdout == (f"inside 65534 ['lo'] [] [{work.name!r}] [] {abi > 0} {files} Read-only file system "
                             f"{signal} 1\nseen x\n"), r.stdout + r.stderr
         assert not (work / "here").exists()  # nothing reached the disk
@@ -253,7 +253,7 @@ def test_without_namespaces_sandboxes_take_turns_on_the_shared_network(submissio
             live = serve(sb, answer)
             assert sb.run("client.py").stdout == answer + "\n"
             live.wait(5)
-    assert isolation.shared_network_reason() == "TPGRADER_NO_NETNS is set"
+    assert namespaces.shared_network_reason() == "TPGRADER_NO_NETNS is set"
     done = threading.Event()
 
     def take():
@@ -322,7 +322,7 @@ def test_a_sandbox_writes_its_bounded_space_and_nothing_of_the_disk(submission, 
     with Sandbox(submission) as sb:
         sb.write("fill.py", program(FILL), 0o755)
         r = sb.run("fill.py", [where], timeout=20)
-        mib = isolation.WRITABLE_SPACE // (1 << 20)
+        mib = mounts.WRITABLE_SPACE // (1 << 20)
         assert r.stdout == f"wrote {mib} MiB, then: No space left on device\n", r.stdout + r.stderr
         after = os.statvfs(tempfile.gettempdir()).f_bavail * os.statvfs(tempfile.gettempdir()).f_frsize
         assert free - after < 16 << 20  # the disk did not get it
@@ -346,6 +346,6 @@ def test_without_namespaces_a_sandbox_that_writes_too_much_is_stopped(submission
         r = sb.run("fill.py", ["."], timeout=20)
         assert r.signal == 9 and r.stdout == "", r.stdout + r.stderr
         assert take_incidents() == [
-            f"The grader stopped your programs: they had written over {isolation.WRITABLE_SPACE >> 20} MiB (a "
+            f"The grader stopped your programs: they had written over {mounts.WRITABLE_SPACE >> 20} MiB (a "
             "loop that writes without end?), the most a grading gives; a correct program of this lab writes "
             "a few kilobytes."]

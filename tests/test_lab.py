@@ -34,7 +34,7 @@ def test_the_default_lab_is_the_statement_of_2021():
 
 
 def test_the_wording_patterns_of_2021_accept_the_statements_variants():
-    from grader.checks.common import file_error_wording_ok
+    from grader.kit.wording import file_error_wording_ok
     for text in ("foot_2020.txt : Pb ouverture", "foot_2020.txt: Problème à l'ouverture.",
                  "Erreur : foot_2020.txt : pb de ouverture !", "FOOT_2020.TXT : PB OUVERTURE"):
         assert file_error_wording_ok(text), text
@@ -43,8 +43,8 @@ def test_the_wording_patterns_of_2021_accept_the_statements_variants():
 
 
 def test_the_wine_messages_of_2021_are_read_as_the_statement_writes_them():
-    from grader.checks.wine_scenarios import (ANSWER, FAILED, ORDER, RECEIVED, REMAINING, SOLD_OUT,
-                                              UNAVAILABLE, WAITING, Message, folded)
+    from grader.kit.wine.messages import (ANSWER, FAILED, ORDER, RECEIVED, REMAINING, SOLD_OUT, UNAVAILABLE, WAITING,
+                                          Message, folded)
     read = {ORDER: {"Commande de 60 bouteille(s)": 60, "commande de 7": 7, "Commande de bouteilles": None},
             REMAINING: {"Reste en stock : 240 bouteille(s)": 240, "reste en stock: 0": 0,
                         "Reste 240 en stock": None},

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, exercise_scores, grade_dir
 from variants import SUBMISSIONS, build, load
 
-from grader.checks.common import file_error_wording_ok
+from grader.kit.wording import file_error_wording_ok
 from grader.lab import active_lab
 from grader.paths import FAKES_DIR
 
@@ -430,7 +430,8 @@ def test_a_long_file_and_a_long_output_are_cut_to_what_supports_the_sentence(eng
     """The terminal report's view (brief_context, brief_actual): a generated
     file cut to the lines of the nation and those printed; a long output cut
     to the lines from where it goes wrong. --details keeps both whole."""
-    from grader.checks.common import brief_run, brief_setting
+    from grader.kit.evidence import brief_run
+    from grader.kit.players import brief_setting
     from grader.foot import parse_foot
     from grader.harness import RunResult
     text = "".join(f"Joueur {i}:Club {i}:a:199{i}:{'fr' if i in (2, 6) else 'es'}\n" for i in range(9))

@@ -92,7 +92,7 @@ def test_a_cause_behind_one_check_is_told_with_that_check(english):
     stays in its check's own block, and passed checks have none."""
     from grader.feedback import Cause, Feedback
     from grader.report import json_report, shared_causes, text_report
-    from grader.runner import CheckResult
+    from grader.kit.result import CheckResult
 
     crash = Cause("crash:chrono.py:12:NameError", "chrono.py crashed with NameError, at line 12.")
     alone = Cause("keyboard:chrono.py", "chrono.py waits for something typed on the keyboard.")
@@ -165,7 +165,7 @@ def test_control_characters_a_program_prints_are_shown_as_text(tmp_path):
 def test_the_report_keeps_its_own_colours_and_shows_the_programs_as_text(english):
     from grader.feedback import Cause, Feedback, visible
     from grader.report import text_report
-    from grader.runner import CheckResult
+    from grader.kit.result import CheckResult
     fake = "\x1b[2J\x1b[32mAll good\x1b[0m\r\u202eevil\x00"
     cause = Cause("crash:x.py:1:Boom", f"x.py printed `{fake}`.")
     results = [CheckResult("chrono", "launch", "Runs", 1, True),

@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, exercise_scores, grade_dir
 from variants import SUBMISSIONS, build, load
 
-from grader.checks.common import crash_explanation, crash_facts, crash_summary
+from grader.kit.crashes import crash_explanation, crash_facts, crash_summary
 
 _graded: dict = {}
 

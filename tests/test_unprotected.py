@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, marked_processes
-from grader import isolation, protection
+from grader import protection
+from grader.harness import namespaces
 from grader.i18n import current_language, set_language
 
 EXERCISE = "joueurs_par_nation"
@@ -37,7 +38,7 @@ def not_root(monkeypatch):
     """The grader as a user who is not root, on a machine with no namespaces
     for its sandboxes (the probe must not be asked again: it says why)."""
     monkeypatch.setattr(protection, "_root", lambda: False)
-    monkeypatch.setattr(isolation, "probe", lambda: "unshare: Operation not permitted")
+    monkeypatch.setattr(namespaces, "probe", lambda: "unshare: Operation not permitted")
 
 
 def own_folder(path: Path) -> Path:
@@ -86,7 +87,7 @@ def test_the_line_in_french(not_root, capsys, tmp_path):
 def test_a_students_own_folder_is_graded_without_a_word(monkeypatch, english, capsys, tmp_path):
     monkeypatch.setattr(protection, "_root", lambda: False)
     # the user's own work: not even the probe is needed
-    monkeypatch.setattr(isolation, "probe", lambda: pytest.fail("probed for the user's own work"))
+    monkeypatch.setattr(namespaces, "probe", lambda: pytest.fail("probed for the user's own work"))
     folder = own_folder(tmp_path / "mine")
     assert decide(capsys, submission=folder) == (False, [])
     archive = tmp_path / "mine.tar.gz"
@@ -118,11 +119,11 @@ def test_a_folder_or_archive_holding_another_users_files_stops(not_root, english
 def test_protected_nothing_is_said(monkeypatch, capsys, tmp_path):
     # as root: each sandbox runs as a uid of its own, nothing to probe
     monkeypatch.setattr(protection, "_root", lambda: True)
-    monkeypatch.setattr(isolation, "probe", lambda: pytest.fail("probed as root"))
+    monkeypatch.setattr(namespaces, "probe", lambda: pytest.fail("probed as root"))
     assert decide(capsys, batch=str(tmp_path)) == (False, [])
     # not root, with namespaces
     monkeypatch.setattr(protection, "_root", lambda: False)
-    monkeypatch.setattr(isolation, "probe", lambda: None)
+    monkeypatch.setattr(namespaces, "probe", lambda: None)
     assert decide(capsys, batch=str(tmp_path)) == (False, [])
 
 
@@ -132,19 +133,19 @@ def test_a_class_grading_decides_once_for_its_hand_ins(not_root, monkeypatch, ca
 
 
 def test_the_probe_is_the_kernels_answer_and_kept(monkeypatch):
-    monkeypatch.setattr(isolation, "_unavailable", None)
+    monkeypatch.setattr(namespaces, "_unavailable", None)
     monkeypatch.setenv("TPGRADER_NO_NETNS", "1")
-    assert isolation.probe() == "TPGRADER_NO_NETNS is set"
+    assert namespaces.probe() == "TPGRADER_NO_NETNS is set"
     monkeypatch.delenv("TPGRADER_NO_NETNS")
     calls = []
 
     class Refused:
         def __init__(self, workdir):
             calls.append(workdir)
-            raise isolation.NamespacesUnavailable("unshare: Operation not permitted")
-    monkeypatch.setattr(isolation, "Namespaces", Refused)
-    assert isolation.probe() == "unshare: Operation not permitted"
-    assert isolation.probe() == "unshare: Operation not permitted"
+            raise namespaces.NamespacesUnavailable("unshare: Operation not permitted")
+    monkeypatch.setattr(namespaces, "Namespaces", Refused)
+    assert namespaces.probe() == "unshare: Operation not permitted"
+    assert namespaces.probe() == "unshare: Operation not permitted"
     assert len(calls) == 1 and not calls[0].exists()  # asked once; its folder removed
 
 

@@ -5,14 +5,15 @@ from dataclasses import dataclass
 
 import pytest
 
-from grader.checks import common
 from grader.feedback import fail
 from grader.harness import LiveProcess, Sandbox, family_activity, pipes_of
 from grader.i18n import N_, _
-from grader.runner import check
+from grader.kit import causes, check, crashes, evidence, launch
+from grader.lab import active_lab
+
 
 EX = "bottles_of_beer2"
-SCRIPT = "bottles_of_beer2.py"
+SCRIPT = active_lab().exercises[EX].script()
 # The statement's sleep(0.3) between verses becomes 5 ms: 101 verses in well
 # under two seconds.
 TIME_SCALE = 60
@@ -82,7 +83,7 @@ class Song:
 
     def song_and_crash(self) -> tuple[str, str]:
         """The output before the first traceback, and the rest."""
-        at = self.text.find(common.TRACEBACK)
+        at = self.text.find(crashes.TRACEBACK)
         return (self.text, "") if at < 0 else (self.text[:at], self.text[at:])
 
     def where_it_stopped(self) -> str:
@@ -102,13 +103,13 @@ class Song:
         """How the program was at the end of the reading, as the report says it."""
         state, value = self.live.end_state()
         if state == "running":
-            doing = common.doing_text(self.doing)
+            doing = evidence.doing_text(self.doing)
             return (_("the program was still running when the grader stopped it at the check's "
                       "limit of {seconds:.0f} s").format(seconds=self.limit)
                     + ("; " + _("at that moment {doing}").format(doing=doing) if doing else ""))
-        crashed = common.crash_facts(self.text) is not None
+        crashed = crashes.crash_facts(self.text) is not None
         if state == "signal":  # a program a signal kills prints no traceback: another process did
-            return _("the program was killed by signal {signal}").format(signal=common.signal_name(value)) + (
+            return _("the program was killed by signal {signal}").format(signal=evidence.signal_name(value)) + (
                 " " + _(OTHER_TRACEBACK) if crashed else "")
         if state == "exit" and crashed:
             return _("the program crashed with a Python traceback (exit status {status})").format(
@@ -161,23 +162,23 @@ def check_verses(song: Song, count: int, setup: str, split: bool) -> None:
         cut = (not song.reached and i == len(verses) - 1 and len(verses[i][1]) < 4)
         if i >= len(verses) or cut:
             where = song.where_it_stopped()
-            crash = common.crash_facts(song.text)
+            crash = crashes.crash_facts(song.text)
             state, value = live.end_state()
             if state == "signal":
                 summary = _("The output stopped {where}: the program was killed by signal "
-                            "{signal}.").format(where=where, signal=common.signal_name(value))
+                            "{signal}.").format(where=where, signal=evidence.signal_name(value))
                 if crash is not None:
                     summary += " " + _("The Python traceback after it{error} is not how the program "
                                        "ended: it came from another process, most likely its child.").format(
-                                           error=common.python_error(song.text))
+                                           error=crashes.python_error(song.text))
                 hint = _("A signal that nothing catches ends a program (signal.alarm() sends "
                          "SIGALRM, for example): the song goes on until someone stops it.")
             elif crash is not None:
                 summary = (_("The output stopped {where}: the program crashed with a Python "
-                             "traceback").format(where=where) + common.python_error(song.text) + ".")
-                hint = common.crash_hint(crash)
+                             "traceback").format(where=where) + crashes.python_error(song.text) + ".")
+                hint = crashes.crash_hint(crash)
             elif live.is_alive():
-                doing = common.doing_text(song.doing)
+                doing = evidence.doing_text(song.doing)
                 summary = (_("Verse {n} did not come within the check's {seconds:.0f} s: the program "
                              "was still running, its output stopped {where}.").format(
                                  n=n, seconds=song.limit, where=where))
@@ -194,8 +195,8 @@ def check_verses(song: Song, count: int, setup: str, split: bool) -> None:
                 hint = _("The song goes on forever: verse 100 restocks, verse 101 starts again at "
                          "99. Does the parent's loop, or the child's, stop?")
             fail(summary, command=live.command, context=context,
-                 actual=common.tail(song.text) or _("(nothing)"), hint=hint,
-                 cause=None if state == "signal" else common.cause_of_live(live))
+                 actual=evidence.tail(song.text) or _("(nothing)"), hint=hint,
+                 cause=None if state == "signal" else causes.cause_of_live(live))
         number, lines = verses[i]
         want = expected_verse(n)
         if number != n or lines != want:
@@ -224,12 +225,12 @@ def test_launch(bottles):
     sb = bottles()
     name = sb.script_name(SCRIPT)
     problems = sb.submission.launch_problems(name)
-    common.check_launch_problems(name, problems)
+    launch.check_launch_problems(name, problems)
     song = read_verses(sb, 1, timeout=5)
     if not parse_verses(song.text):
         fail(_("`./{script}` prints no verse.").format(script=name), command=song.live.command,
-             context=song.setting(""), actual=common.tail(song.text) or _("(nothing)"),
-             cause=common.cause_of_live(song.live))
+             context=song.setting(""), actual=evidence.tail(song.text) or _("(nothing)"),
+             cause=causes.cause_of_live(song.live))
 
 
 @check(EX, "verses", N_("Verses 1 to 101 are right (verse 100 restocks, 101 starts again at 99)"), timeout=90)
@@ -263,7 +264,7 @@ def test_fork_and_pipe(bottles):
     if not kids:
         fail(_("While the song plays, your program has no child process: the verses must be "
                "produced by a child created with os.fork()."), command=live.command,
-             cause=common.cause_of_live(live),
+             cause=causes.cause_of_live(live),
              hint=_("The statement's structure: pipein, pipeout = os.pipe(); if os.fork() == 0: "
                     "child(pipeout) else: parent(pipein)."))
     parent_pipes = pipes_of(live.pid)

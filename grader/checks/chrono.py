@@ -7,12 +7,12 @@ from typing import Optional
 
 import pytest
 
-from grader.checks import common
-from grader.checks.signals import SignalSession, numbers_besides
 from grader.harness import Sandbox
 from grader.i18n import N_, _
+from grader.kit import check, launch
+from grader.kit.signals import SignalSession, numbers_besides
 from grader.lab import active_lab
-from grader.runner import check
+
 
 EX = "chrono"
 SCRIPT = active_lab().exercises[EX].script()
@@ -91,7 +91,7 @@ class Chrono(SignalSession):
 
 @check(EX, "launch", N_("Runs as ./chrono.py and starts"))
 def test_launch(chrono):
-    common.check_launch_problems(SCRIPT, chrono.live.sandbox.submission.launch_problems(SCRIPT))
+    launch.check_launch_problems(SCRIPT, chrono.live.sandbox.submission.launch_problems(SCRIPT))
     chrono.start()
 
 

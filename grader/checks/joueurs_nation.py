@@ -11,25 +11,25 @@ import json
 import pytest
 
 from grader import draws
-from grader.checks import common
 from grader.feedback import fail
 from grader.foot import FOOT_FILE, around_the_list, first_mismatch, output_lines, parse_foot
 from grader.i18n import N_, _
+from grader.kit import causes, check, crashes, evidence, fakes, launch, players
 from grader.lab import active_lab
-from grader.runner import check
 from grader.strategies import in_lab_layout
 
+
 EX = "joueurs_nation"
-SUBPROC = common.PRODUCER
-PARENT = common.CONSUMER
-EXAMPLE = common.example_nation(EX)  # fr
+SUBPROC = fakes.PRODUCER
+PARENT = fakes.CONSUMER
+EXAMPLE = fakes.example_nation(EX)  # fr
 PRODUCER_LOG = ".tpgrader-producer-calls"
 
 
 def with_reference_producer(sandbox) -> str:
     """Put the grader's producer in place of the student's; returns the
     setting to show."""
-    common.write_reference_producer(sandbox)
+    fakes.write_reference_producer(sandbox)
     return _("joueurs_nation_subproc.py is the grader's own producer here (it prints the file's "
              "lines of the nation unchanged, as the statement asks), so that this check judges "
              "your consumer alone: your producer has checks of its own.")
@@ -46,42 +46,42 @@ def consumer(sandbox):
 
 @check(EX, "subproc_launch", N_("Runs as ./joueurs_nation_subproc.py"))
 def test_subproc_launch(sandbox):
-    common.check_launch(sandbox, SUBPROC, [[EXAMPLE], []])
+    launch.check_launch(sandbox, SUBPROC, [[EXAMPLE], []])
 
 
 @check(EX, "subproc_transcript", N_("./joueurs_nation_subproc.py fr prints the file's fr lines unchanged"))
 def test_subproc_transcript(sandbox, foot_text):
-    common.check_lines_unchanged(sandbox, SUBPROC, [EXAMPLE], foot_text, EXAMPLE)
+    players.check_lines_unchanged(sandbox, SUBPROC, [EXAMPLE], foot_text, EXAMPLE)
 
 
 @check(EX, "subproc_blank_lines", N_("Producer: no blank line between the lines it prints (./joueurs_nation_subproc.py fr)"))
 def test_subproc_blank_lines(sandbox, foot_text):
-    common.check_blank_lines(sandbox, SUBPROC, [EXAMPLE], foot_text)
+    players.check_blank_lines(sandbox, SUBPROC, [EXAMPLE], foot_text)
 
 
 @check(EX, "subproc_usage_error", N_("Producer without argument: a message on stderr, nothing on stdout, non-zero status"))
 def test_subproc_usage_error(sandbox):
-    common.check_usage_error(sandbox, SUBPROC)
+    launch.check_usage_error(sandbox, SUBPROC)
 
 
 @check(EX, "subproc_usage_wording", N_("Producer without argument: the message is `Usage: joueurs_nation_subproc.py nation`"))
 def test_subproc_usage_wording(sandbox):
-    common.check_usage_wording(sandbox, SUBPROC)
+    launch.check_usage_wording(sandbox, SUBPROC)
 
 
 @check(EX, "subproc_file_error", N_("Producer, foot_2020.txt missing or unreadable: a message on stderr, no traceback"))
 def test_subproc_file_error(sandbox):
-    common.check_file_error(sandbox, SUBPROC, "unreadable")
-    common.check_file_error(sandbox, SUBPROC, "missing")
+    launch.check_file_error(sandbox, SUBPROC, "unreadable")
+    launch.check_file_error(sandbox, SUBPROC, "missing")
 
 
 @check(EX, "subproc_generated_files", N_("Producer, generated files: the right lines, unchanged, in order"), timeout=120)
 def test_subproc_generated_files(sandbox):
     def body(case):
-        common.with_foot_file(sandbox, case.text, case.today)
-        common.check_lines_unchanged(sandbox, SUBPROC, [case.nation], case.text, case.nation,
+        players.with_foot_file(sandbox, case.text, case.today)
+        players.check_lines_unchanged(sandbox, SUBPROC, [case.nation], case.text, case.nation,
                                      context=case.describe())
-    common.for_each_foot_case(body)
+    players.for_each_foot_case(body)
 
 
 # --- the consumer ---------------------------------------------------------
@@ -90,12 +90,12 @@ def test_subproc_generated_files(sandbox):
 @check(EX, "parent_launch", N_("Runs as ./joueurs_nation_parent.py"))
 def test_parent_launch(consumer):
     sandbox, _note = consumer
-    common.check_launch(sandbox, PARENT, [[EXAMPLE], []])
+    launch.check_launch(sandbox, PARENT, [[EXAMPLE], []])
 
 
 @check(EX, "parent_transcript", N_("The statement's example: ./joueurs_nation_parent.py fr (in 2021)"))
 def test_parent_transcript(sandbox, foot_text):
-    common.check_players(sandbox, PARENT, [EXAMPLE], foot_text, EXAMPLE, context=_(
+    players.check_players(sandbox, PARENT, [EXAMPLE], foot_text, EXAMPLE, context=_(
         "your two scripts together, as in the statement: joueurs_nation_parent.py runs your "
         "joueurs_nation_subproc.py"))
 
@@ -103,19 +103,19 @@ def test_parent_transcript(sandbox, foot_text):
 @check(EX, "parent_usage_error", N_("Consumer without argument: a message on stderr, nothing on stdout, non-zero status"))
 def test_parent_usage_error(consumer):
     sandbox, note = consumer
-    common.check_usage_error(sandbox, PARENT, context=note)
+    launch.check_usage_error(sandbox, PARENT, context=note)
 
 
 @check(EX, "parent_usage_wording", N_("Consumer without argument: the message is `Usage: joueurs_nation_parent.py nation`"))
 def test_parent_usage_wording(consumer):
     sandbox, note = consumer
-    common.check_usage_wording(sandbox, PARENT, context=note)
+    launch.check_usage_wording(sandbox, PARENT, context=note)
 
 
 @check(EX, "parent_file_error", N_("Consumer, foot_2020.txt missing: the producer's message reaches stderr, no traceback"))
 def test_parent_file_error(consumer):
     sandbox, note = consumer
-    common.check_file_error(sandbox, PARENT, "missing", note=note, silent_hint=_(
+    launch.check_file_error(sandbox, PARENT, "missing", note=note, silent_hint=_(
         "The producer writes the message on its stderr; it reaches the user when the consumer "
         "leaves the producer's stderr alone (no stderr=subprocess.PIPE), or reads it and writes "
         "it on its own stderr."))
@@ -136,24 +136,24 @@ def test_parent_delegates(sandbox):
     # a nation of no generated file, so that no other line can pass for these
     nation = draws.choice("uy", STAND_IN_NATIONS, "parent_delegates")
     lines = [in_lab_layout(line, active_lab().data) for line in STAND_IN_LINES]
-    common.write_fake(sandbox, SUBPROC, "fake_subproc.py", LINES=lines,
+    fakes.write_fake(sandbox, SUBPROC, "fake_subproc.py", LINES=lines,
                       USAGE=active_lab().exercises[EX].usage.format(script=SUBPROC))
     fake_text = "".join(line.replace("{nation}", nation) + "\n" for line in lines)
     context = _("joueurs_nation_subproc.py was replaced by a stand-in producer that prints these "
                 "lines for the nation it is given:\n{lines}").format(lines=fake_text.rstrip())
     r = sandbox.run(PARENT, [nation])
-    common.fail_if_stuck(r)
+    evidence.fail_if_stuck(r)
     log = sandbox.file(PRODUCER_LOG)
     calls = [json.loads(ln) for ln in log.read_text().splitlines()] if log.exists() else []
     if not calls:
-        common.fail_if_cause(r, context)  # not written yet, waiting for the keyboard...
-        common.fail_if_traceback(r, _("Read the traceback from its last line up: it names the "
+        causes.fail_if_cause(r, context)  # not written yet, waiting for the keyboard...
+        evidence.fail_if_traceback(r, _("Read the traceback from its last line up: it names the "
                                       "error and the line of your program."), context=context)
-        fail(_("Your consumer never ran joueurs_nation_subproc.py."), command=r.command,
-             context=context, actual=common.show_run(r), cause=common.crash_cause(r.script, r.output),
-             hint=_("The consumer must start the producer with subprocess (Popen or run), for "
-                    "example ['./joueurs_nation_subproc.py', nation], and read its output; it must "
-                    "not read foot_2020.txt itself."))
+        evidence.fail_run(r, _("Your consumer never ran joueurs_nation_subproc.py."),
+                          context=context, cause=crashes.crash_cause(r.script, r.output),
+                          hint=_("The consumer must start the producer with subprocess (Popen or run), for "
+                                 "example ['./joueurs_nation_subproc.py', nation], and read its output; it must "
+                                 "not read foot_2020.txt itself."))
     if not any(c[:1] == [nation] for c in calls):
         fail(_("Your consumer ran joueurs_nation_subproc.py without giving it the nation."),
              command=r.command, context=context,
@@ -172,19 +172,18 @@ def test_parent_delegates(sandbox):
         hint = _("Print one line per line sent by the producer: name, club and age.")
     extra = around_the_list(lines, players, players, year)
     if extra:
-        cause = common.around_cause(PARENT, sandbox.script_name(PARENT), extra)
-        fail(cause.summary, command=r.command, context=context,
-             expected="\n".join(p.expected_line(year) for p in players),
-             actual=common.show_run(r), hint=cause.hint, cause=cause)
+        cause = players.around_cause(PARENT, sandbox.script_name(PARENT), extra)
+        evidence.fail_run(r, cause.summary, context=context,
+                          expected="\n".join(p.expected_line(year) for p in players),
+                          hint=cause.hint, cause=cause)
     if first_mismatch(lines, players, year) is not None:
         # a crash explains the missing players: the report tells it once,
         # with every check it cost
-        common.fail_if_traceback(r, _("Read the traceback from its last line up: it names the "
+        evidence.fail_if_traceback(r, _("Read the traceback from its last line up: it names the "
                                       "error and the line of your program."), context=context)
-        fail(_("Your consumer does not print the players that the producer sent."),
-             command=r.command, context=context,
-             expected="\n".join(p.expected_line(year) for p in players),
-             actual=common.show_run(r), hint=hint)
+        evidence.fail_run(r, _("Your consumer does not print the players that the producer sent."),
+                          context=context,
+                          expected="\n".join(p.expected_line(year) for p in players), hint=hint)
 
 
 @check(EX, "parent_generated_files", N_("Consumer, generated files and another 'today': right players, ages and order"), timeout=120)
@@ -192,21 +191,21 @@ def test_parent_generated_files(consumer):
     sandbox, note = consumer
 
     def body(case):
-        common.with_foot_file(sandbox, case.text, case.today)
-        common.check_players(sandbox, PARENT, [case.nation], case.text, case.nation,
+        players.with_foot_file(sandbox, case.text, case.today)
+        players.check_players(sandbox, PARENT, [case.nation], case.text, case.nation,
                              context=case.describe() + "\n" + note)
-    common.for_each_foot_case(body)
+    players.for_each_foot_case(body)
 
 
 @check(EX, "parent_blank_lines", N_("Consumer: no blank line between the players (./joueurs_nation_parent.py fr)"))
 def test_parent_blank_lines(consumer, foot_text):
     sandbox, note = consumer
-    common.check_blank_lines(sandbox, PARENT, [EXAMPLE], foot_text, context=note)
+    players.check_blank_lines(sandbox, PARENT, [EXAMPLE], foot_text, context=note)
 
 
 @check(EX, "extra_args", N_("Extra arguments are ignored by both scripts"))
 def test_extra_args(sandbox, foot_text):
     """The producer as it is; then the consumer with the grader's producer."""
-    common.check_lines_unchanged(sandbox, SUBPROC, [EXAMPLE, "en", "trop"], foot_text, EXAMPLE)
+    players.check_lines_unchanged(sandbox, SUBPROC, [EXAMPLE, "en", "trop"], foot_text, EXAMPLE)
     note = with_reference_producer(sandbox)
-    common.check_players(sandbox, PARENT, [EXAMPLE, "en", "trop"], foot_text, EXAMPLE, context=note)
+    players.check_players(sandbox, PARENT, [EXAMPLE, "en", "trop"], foot_text, EXAMPLE, context=note)

@@ -10,12 +10,12 @@ from signal import SIGINT, SIGQUIT, SIGTERM
 import psutil
 import pytest
 
-from grader.checks import common
-from grader.checks.signals import SignalSession
 from grader.harness import Sandbox, children_of, process_cmdline, wait_for_handlers, wait_idle
 from grader.i18n import N_, _
+from grader.kit import check, crashes, fakes, launch
+from grader.kit.signals import SignalSession
 from grader.lab import active_lab
-from grader.runner import check
+
 
 EX = "multiChrono"
 SCRIPT = active_lab().exercises[EX].script()
@@ -28,7 +28,7 @@ CHILDREN = 2
 def multi(grading):
     with Sandbox(grading.submission, time_scale=TIME_SCALE) as sb:
         sb.script_name(SCRIPT)
-        common.write_fake(sb, CHRONO, "chrono.py")
+        fakes.write_fake(sb, CHRONO, "chrono.py")
         yield Multi(sb)
 
 
@@ -72,7 +72,7 @@ class Multi(SignalSession):
                 wait_idle(chronos[0].pid, timeout=2)
                 return chronos[0].pid
             newcomer = newcomer or (fresh[0] if fresh else None)
-            if common.TRACEBACK in self.live.transcript[mark:]:
+            if crashes.TRACEBACK in self.live.transcript[mark:]:
                 break  # a crash (the statement's execl, in the child): told below
             self.live.drain(quiet=0.01)
         self.fail_if_crashed_after(mark, every_before)
@@ -99,8 +99,8 @@ class Multi(SignalSession):
         while True:  # the whole traceback, up to its error line
             self.live.drain(quiet=0.05)
             text = self.live.transcript[mark:]
-            crash = common.crash_facts(text)
-            if common.TRACEBACK not in text or (crash and crash.error != "?") or time.monotonic() > deadline:
+            crash = crashes.crash_facts(text)
+            if crashes.TRACEBACK not in text or (crash and crash.error != "?") or time.monotonic() > deadline:
                 break
         if crash is None or crash.compile:
             return
@@ -113,8 +113,8 @@ class Multi(SignalSession):
         else:
             self.wait_exit(1)
             who = _("After SIGTERM, {script}").format(script=SCRIPT)
-        self.fail(common.crash_summary(crash, who), hint=common.crash_hint(crash),
-                  cause=common.crash_cause(SCRIPT, text, process=who))
+        self.fail(crashes.crash_summary(crash, who), hint=crashes.crash_hint(crash),
+                  cause=crashes.crash_cause(SCRIPT, text, process=who))
 
 
 def start_chronos(m: Multi) -> list[int]:
@@ -124,7 +124,7 @@ def start_chronos(m: Multi) -> list[int]:
 
 @check(EX, "launch", N_("Runs as ./multiChrono.py and waits for signals"))
 def test_launch(multi):
-    common.check_launch_problems(SCRIPT, multi.sandbox.submission.launch_problems(SCRIPT))
+    launch.check_launch_problems(SCRIPT, multi.sandbox.submission.launch_problems(SCRIPT))
     multi.start()
     if not multi.live.is_alive():
         multi.wait_exit(1)

@@ -1,36 +1,35 @@
 """III.2 wine bottles: the student's server and client, graded as a pair.
 
-The scenarios these checks judge, and how they run: grader/checks/wine_scenarios.py."""
+The scenarios these checks judge, and how they run: grader/kit/wine/ (their
+fixtures: conftest.py)."""
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Optional
 
-from grader.checks import common
-from grader.checks.common import python_error
-from grader.checks.wine_scenarios import (CLIENT, CLIENT_LIMIT, DELAY, MIN_DELAY, ORDER_HIGH, ORDER_LOW, QUANTITY_GIVEN,
-                                          SERVER, SERVICE_GAP, STOCK, UNAVAILABLE, WAITING, Client, ServerGone,
-                                          end_text, ending_note, ignored_quantities, last_line, quantity_cause,
-                                          received_total, Scenario)
-# pytest finds the fixtures of a test module in its namespace: imported by
-# name, they serve the checks below (and only them, unlike conftest.py's).
-from grader.checks.wine_scenarios import (no_server, queue, queued_at_end, scenarios, selling_out,  # noqa: F401
-                                          server_gone)
 from grader.feedback import Cause, CheckFailed
 from grader.i18n import N_, _
-from grader.runner import check
+from grader.kit import check, crashes, launch
+from grader.kit.crashes import python_error
+from grader.kit.wine.clients import Client, ending_note
+from grader.kit.wine.messages import ORDER_HIGH, ORDER_LOW, UNAVAILABLE, WAITING, end_text, last_line
+from grader.kit.wine.pair import Scenario, received_total
+from grader.kit.wine.scenarios import ServerGone, ignored_quantities, quantity_cause
+from grader.kit.wine.setting import (CLIENT, CLIENT_LIMIT, DELAY, MIN_DELAY, QUANTITY_GIVEN, SERVER,
+                                     SERVICE_GAP, STOCK)
+
 
 EX = "wine_bottles"
 
 
 @check(EX, "server_launch", N_("The server runs as ./wine_bottles_server.py and listens on a TCP port"))
 def test_server_launch(selling_out):
-    common.check_launch_problems(SERVER, selling_out.scenario.sandbox.submission.launch_problems(SERVER))
+    launch.check_launch_problems(SERVER, selling_out.scenario.sandbox.submission.launch_problems(SERVER))
 
 
 @check(EX, "client_launch", N_("The client runs as ./wine_bottles_client.py"))
 def test_client_launch(no_server):
-    common.check_launch_problems(CLIENT, no_server.sandbox.submission.launch_problems(CLIENT))
+    launch.check_launch_problems(CLIENT, no_server.sandbox.submission.launch_problems(CLIENT))
     cause = no_server.cause()
     if cause is not None:
         no_server.fail(cause.summary, hint=cause.hint, cause=cause, about=no_server.clients)
@@ -50,7 +49,7 @@ def test_no_server(no_server):
     expected = UNAVAILABLE.wordings[0]
     if kind == "crashed":
         no_server.fail(_("With no server, the client crashed") + python_error(c.output) + ".",
-                       expected=expected, cause=common.crash_cause(CLIENT, c.output), about=[c],
+                       expected=expected, cause=crashes.crash_cause(CLIENT, c.output), about=[c],
                        hint=_("connect() raises ConnectionRefusedError when no server listens: put it "
                               "in a try: ... except OSError: block that prints `Service non disponible`."))
     if kind == "running":
@@ -82,7 +81,7 @@ def test_one_order(selling_out):
         }
         sc.fail(_("The client did not print the bottles it received."), expected=expected,
                 hint=hints.get(kind, _("Print the answer as `N bouteille(s) recue(s)`.")),
-                cause=common.crash_cause(CLIENT, c.output) if kind == "crashed" else None,
+                cause=crashes.crash_cause(CLIENT, c.output) if kind == "crashed" else None,
                 about=[c], server_head=True)
     if n is None:
         sc.fail(_("The server did not print `Commande de N bouteille(s)` for the order."),
@@ -344,7 +343,7 @@ def gone_problem(run: ServerGone, c: Client) -> Optional[tuple[str, str, Optiona
              "or returns b'' (the connection it had accepted is closed): catch the one (except OSError) "
              "and test the other (if not answer:), and print `Echec commande`.")
     if kind == "crashed":
-        crash = common.crash_cause(CLIENT, c.output)
+        crash = crashes.crash_cause(CLIENT, c.output)
         return (_("{client} was waiting for its answer ({where}) when the server went away, and crashed{error}.")
                 .format(client=c.label, where=where, error=python_error(c.output)), gone,
                 replace(crash, hint=gone) if crash else None)
@@ -431,7 +430,7 @@ def _judge_invariants(sc: Scenario) -> None:
             summary = _("{client} did not end with one of the statement's messages.").format(client=c.label)
         sc.fail(summary, about=[c],
                 expected=_("`N bouteille(s) recue(s)`, `Echec commande` or `Service non disponible`"),
-                cause=common.crash_cause(CLIENT, c.output) if kind == "crashed" else None,
+                cause=crashes.crash_cause(CLIENT, c.output) if kind == "crashed" else None,
                 hint=_("Every way a client can end prints one of the three messages, without a "
                        "traceback: catch OSError around connect(), send() and recv()."))
 

@@ -30,8 +30,8 @@ from typing import Iterator, Optional
 
 import psutil
 
-from .processes import _is_running, _marked_processes, become_subreaper
-from .procfs import _processes_of
+from .processes import is_running, marked_processes, become_subreaper
+from .procfs import processes_of
 
 SESSION_VARIABLE = "TPGRADER_SESSION"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -162,11 +162,11 @@ def _session_processes(prefix: str, uids: set[int]) -> list[psutil.Process]:
     except psutil.Error:
         pass
     for uid in uids:
-        found.update({p.pid: p for p in _processes_of(uid)})
+        found.update({p.pid: p for p in processes_of(uid)})
     if prefix:
-        found.update({p.pid: p for p in _marked_processes(prefix, prefix=True, any_owner=True)})
+        found.update({p.pid: p for p in marked_processes(prefix, prefix=True, any_owner=True)})
     found.pop(me, None)
-    return [p for p in found.values() if _is_running(p)]
+    return [p for p in found.values() if is_running(p)]
 
 
 def _reap_children() -> None:

@@ -12,7 +12,7 @@ DEFAULT_OUTPUT_CAP = 256 * 1024  # bytes kept per stream; more is a runaway prog
 EXIT_GRACE = 0.5
 
 
-class _OutputReader:
+class OutputReader:
     """Reads a set of file descriptors until they close, the deadline passes,
     the program exits and stays silent, or the output goes over the cap."""
 

@@ -8,12 +8,13 @@ import signal
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING, Callable, Optional, Sequence, TypeVar
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence, TypeVar
 
 import psutil
 
 from ..i18n import _
-from .procfs import _pids_owned_by, _processes_of, children_of, descendants_of, process_cmdline, thread_children
+from .procfs import children_of, descendants_of, pids_owned_by, process_cmdline, processes_of, thread_children
 from .users import NPROC_LIMIT
 
 if TYPE_CHECKING:
@@ -83,23 +84,40 @@ class _ForkWatch(threading.Thread):
                 if uid in watched:
                     counts[uid] = counts.get(uid, 0) + 1
             for uid, n in counts.items():
-                if n >= NPROC_LIMIT - 1 and len(_processes_of(uid, living=True)) >= NPROC_LIMIT - 1:
+                if n >= NPROC_LIMIT - 1 and len(processes_of(uid, living=True)) >= NPROC_LIMIT - 1:
                     # said first: the check that sees its program die must find it
                     note_incident(_("The grader stopped your programs: they had started {n} processes "
                                     "at once (a fork() in a loop?); the limit is {limit}.").format(
                                         n=n, limit=NPROC_LIMIT))
-                    _stop_user(uid)
+                    stop_user(uid)
 
 
 _fork_watch: Optional[_ForkWatch] = None
 _fork_watch_lock = threading.Lock()
 
 
-def _stop_user(uid: int) -> None:
+def watch_forks(uid: int, sandbox: Sandbox) -> None:
+    """Watch the processes of `uid` (a sandbox's own user) for a fork bomb,
+    from now until stop_watching_forks(uid). One watchdog thread for all
+    sandboxes, started with the first."""
+    global _fork_watch
+    with _fork_watch_lock:  # sandboxes may be made in several threads
+        if _fork_watch is None:
+            _fork_watch = _ForkWatch()
+            _fork_watch.start()
+    _fork_watch.users[uid] = sandbox
+
+
+def stop_watching_forks(uid: int) -> None:
+    if _fork_watch is not None:
+        _fork_watch.users.pop(uid, None)
+
+
+def stop_user(uid: int) -> None:
     """SIGSTOP then SIGKILL every process of `uid`, without reaping (the
     code that started them waits for them)."""
     for _attempt in range(2):  # stopped, they cannot fork: a second round finds the last ones
-        procs = _processes_of(uid, living=True)
+        procs = processes_of(uid, living=True)
         if not procs:
             return
         for sig in (signal.SIGSTOP, signal.SIGKILL):
@@ -114,14 +132,14 @@ def _stop_user(uid: int) -> None:
 # Finding and killing every process a sandbox started
 
 
-def _marked_processes(token: str, *, prefix: bool = False, any_owner: bool = False) -> list[psutil.Process]:
+def marked_processes(token: str, *, prefix: bool = False, any_owner: bool = False) -> list[psutil.Process]:
     """The processes whose environment carries the sandbox's marker (`prefix`:
     a marker that starts with `token`, a session's). Only our own uid's are
     read, since a sandbox with a uid of its own is found by its uid, unless
     `any_owner` (the session's sweep: every environment we may read)."""
     needle = f"\0{RUN_MARKER}={token}".encode() + (b"" if prefix else b"\0")
     found = []
-    pids = [int(e) for e in os.listdir("/proc") if e.isdigit()] if any_owner else _pids_owned_by(os.geteuid())
+    pids = [int(e) for e in os.listdir("/proc") if e.isdigit()] if any_owner else pids_owned_by(os.geteuid())
     for pid in pids:
         try:
             with open(f"/proc/{pid}/environ", "rb") as f:
@@ -146,7 +164,7 @@ def kill_all(token: str, roots: Sequence[int] = (), uid: Optional[int] = None) -
     for _attempt in range(20):
         procs: dict[int, psutil.Process] = {}
         if uid is not None:
-            procs.update({p.pid: p for p in _processes_of(uid)})
+            procs.update({p.pid: p for p in processes_of(uid)})
         for root in roots:
             for pid in [root, *descendants_of(root)]:
                 try:
@@ -154,10 +172,10 @@ def kill_all(token: str, roots: Sequence[int] = (), uid: Optional[int] = None) -
                 except psutil.Error:
                     pass
         if uid is None:  # with a uid of its own, the uid finds them all
-            for p in _marked_processes(token):
+            for p in marked_processes(token):
                 procs[p.pid] = p
         procs.pop(os.getpid(), None)
-        alive = [p for p in procs.values() if _is_running(p)]
+        alive = [p for p in procs.values() if is_running(p)]
         if not alive:
             _reap_orphans(exclude=set(roots) | _open_roots)
             return
@@ -256,6 +274,23 @@ _open_roots: set[int] = set()
 _roots_lock = threading.Lock()
 
 
+@contextmanager
+def starting_program() -> Iterator[None]:
+    """Held from a program's fork until program_started() has its pid (see _roots_lock)."""
+    with _roots_lock:
+        yield
+
+
+def program_started(pid: int) -> None:
+    """`pid` is a program the grader started itself: no one but the code that
+    started it reaps it, until programs_ended()."""
+    _open_roots.add(pid)
+
+
+def programs_ended(pids) -> None:
+    _open_roots.difference_update(pids)
+
+
 def _reap_orphans(exclude: set[int]) -> None:
     """Reap dead orphans that were re-parented to us (we are a subreaper);
     their environment can no longer be read, so the marker cannot find them.
@@ -276,7 +311,7 @@ def _is_zombie(pid: int) -> bool:
     return stat[stat.rfind(b")") + 2:stat.rfind(b")") + 3] == b"Z"  # the state follows "(comm) "
 
 
-def _is_running(p: psutil.Process) -> bool:
+def is_running(p: psutil.Process) -> bool:
     try:
         if p.status() == psutil.STATUS_ZOMBIE:
             _reap(p.pid)

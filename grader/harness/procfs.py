@@ -9,10 +9,10 @@ from typing import Optional
 
 import psutil
 
-from ..isolation import open_files
+from .network import open_files
 
 
-def _pids_owned_by(uid: int) -> list[int]:
+def pids_owned_by(uid: int) -> list[int]:
     """The pids whose /proc entry belongs to `uid`: one stat() per process,
     where reading each one's status would cost a file each (this runs after
     every program the grader starts, on machines with hundreds of processes)."""
@@ -31,10 +31,10 @@ def _pids_owned_by(uid: int) -> list[int]:
     return pids
 
 
-def _processes_of(uid: int, living: bool = False) -> list[psutil.Process]:
+def processes_of(uid: int, living: bool = False) -> list[psutil.Process]:
     """The processes of `uid` (`living`: zombies left out)."""
     found = []
-    for pid in _pids_owned_by(uid):
+    for pid in pids_owned_by(uid):
         try:
             found.append(psutil.Process(pid))
         except psutil.Error:
@@ -240,7 +240,7 @@ def waits_for_keyboard(pid: int) -> bool:
 
 
 def is_alive(pid: int) -> bool:
-    """Running, not a zombie (and, unlike _is_running, never reaps it: the
+    """Running, not a zombie (and, unlike is_running, never reaps it: the
     code that started it may still want its exit status)."""
     try:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE

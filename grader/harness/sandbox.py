@@ -19,35 +19,32 @@ from __future__ import annotations
 import errno
 import functools
 import os
-import re
-import select
 import shlex
 import shutil
 import subprocess
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Optional, Sequence
 
 import pexpect
-import psutil
 
-from ..i18n import _
-from ..isolation import confine
+from .namespaces import confine
 from ..paths import GRADER_FILES
 from ..submission import Submission
 from . import processes, space
+from .live import LiveProcess
 from .leftovers import remove_folder, session, temp_folder_prefix
-from .output import DEFAULT_OUTPUT_CAP, EXIT_GRACE, _OutputReader
-from .processes import (RUN_MARKER, _is_running, _marked_processes, _open_roots, _roots_lock, kill_all,
-                        note_incident, start_guarded)
-from .procfs import _processes_of, children_of, descendants_of, family_activity, is_alive, process_cmdline
+from .output import DEFAULT_OUTPUT_CAP, OutputReader
+from .processes import (RUN_MARKER, is_running, kill_all, marked_processes, program_started, programs_ended,
+                        start_guarded, starting_program)
+from .procfs import family_activity, process_cmdline, processes_of
 from .scripts import MissingScript, SandboxFull, UnreadableScript, compile_error
-from .users import (INJECT_DIR, STUDENT_PYTHON, _child_setup, _ignored_signals, _new_sandbox_user,
-                    _precompile_inject, real_time)
+from .users import (INJECT_DIR, STUDENT_PYTHON, child_setup, ignored_signals, new_sandbox_user,
+                    precompile_inject, real_time)
 
 DEFAULT_TIMEOUT = 5.0
 
@@ -64,7 +61,7 @@ class RunResult:
     duration: float = 0.0
     terminal: bool = False
     script: str = ""  # the lab script run ("joueurs_par_nation.py") and its arguments,
-    args: tuple = ()  # for the report's causes (checks/common.py: cause_of)
+    args: tuple = ()  # for the report's causes (kit/causes.py: cause_of)
     blank: bool = False  # the script holds nothing that runs (Submission.unwritten)
     # timed out: what the program and its children were doing when the grader
     # stopped them, as procfs.family_activity gives it
@@ -93,7 +90,7 @@ class Sandbox:
         """`pipe_split=(size, pause)`: the programs' writes to pipes reach them
         in pieces (see inject/sitecustomize.py). `network`: the programs need
         a network (theirs, loopback only, where namespaces can be made; else
-        the machine's, one grading at a time: see isolation.py)."""
+        the machine's, one grading at a time: see namespaces.py)."""
         self.submission = submission
         self.today = today
         # the scale the check was written for, and the one the programs get
@@ -108,7 +105,7 @@ class Sandbox:
         self._roots: list[int] = []
         self._live: list["LiveProcess"] = []
         self.confinement = None
-        self.user = _new_sandbox_user()
+        self.user = new_sandbox_user()
         self._tmp = Path(tempfile.mkdtemp(prefix=temp_folder_prefix(f"u{self.user[0]}-" if self.user else "")))
         try:
             os.chmod(self._tmp, 0o711)  # the sandbox user must get through
@@ -122,7 +119,7 @@ class Sandbox:
             for name in ("python3", "python"):
                 (bin_dir / name).symlink_to(STUDENT_PYTHON)
             inject = self._tmp / "inject"
-            _precompile_inject()
+            precompile_inject()
             # not a bytecode file being written by another grading at this
             # moment (py_compile writes NAME.pyc.ID, then renames it)
             shutil.copytree(INJECT_DIR, inject, ignore=shutil.ignore_patterns("*.pyc.*"))
@@ -147,14 +144,10 @@ class Sandbox:
             self.files = self.confinement.view(self.path)
             if self.files == self.path:  # no mount namespace: no tmpfs bounds what they write
                 space.watch(self)
-            self._preexec = functools.partial(_child_setup, self.confinement, str(self.path), self.user,
-                                              tuple(_ignored_signals()))
+            self._preexec = functools.partial(child_setup, self.confinement, str(self.path), self.user,
+                                              tuple(ignored_signals()))
             if self.user is not None:
-                with processes._fork_watch_lock:  # sandboxes may be made in several threads
-                    if processes._fork_watch is None:
-                        processes._fork_watch = processes._ForkWatch()
-                        processes._fork_watch.start()
-                processes._fork_watch.users[self.user[0]] = self
+                processes.watch_forks(self.user[0], self)
         except BaseException:
             self._close_confinement()
             remove_folder(self._tmp)
@@ -269,7 +262,7 @@ class Sandbox:
         argv = argv or self.command_for(script, args)
         start = time.monotonic()
         deadline = start + timeout
-        with _roots_lock:
+        with starting_program():
             if terminal:
                 child = self._spawn_pty(argv)
                 fds = {"stdout": child.child_fd}
@@ -281,7 +274,7 @@ class Sandbox:
                 pid = child.pid
                 exited = lambda: child.poll() is not None  # noqa: E731
             self._add_root(pid)
-        reader = _OutputReader(fds, output_cap)
+        reader = OutputReader(fds, output_cap)
         try:
             finished = reader.pump(deadline, exited)
             if finished:
@@ -322,7 +315,7 @@ class Sandbox:
         talk to it (signals, sockets). Closed with the sandbox. `env`: extra
         environment variables for this program (see inject/sitecustomize.py)."""
         argv = argv or self.command_for(script, args)
-        with _roots_lock:  # see _roots_lock
+        with starting_program():
             child = self._spawn_pty(argv, encoding="utf-8", extra_env=env)
             self._add_root(child.pid)
         live = LiveProcess(self, child, shlex.join(argv), script=script, args=tuple(args),
@@ -332,7 +325,7 @@ class Sandbox:
 
     def _add_root(self, pid: int) -> None:
         self._roots.append(pid)
-        _open_roots.add(pid)
+        program_started(pid)
 
     def _spawn_pipes(self, argv: list[str], stdin: Optional[str]) -> subprocess.Popen:
         # The grader's own pipes, named to the program (TPGRADER_LINE_BUFFERED:
@@ -441,23 +434,23 @@ class Sandbox:
         """The sandbox's processes still running (zombies left out), as
         "pid command line"."""
         if self.user is not None:
-            procs = {p.pid: p for p in _processes_of(self.user[0])}
+            procs = {p.pid: p for p in processes_of(self.user[0])}
         else:
-            procs = {p.pid: p for p in _marked_processes(self.token)}
-        return [f"{p.pid} {' '.join(process_cmdline(p))}" for p in procs.values() if _is_running(p)]
+            procs = {p.pid: p for p in marked_processes(self.token)}
+        return [f"{p.pid} {' '.join(process_cmdline(p))}" for p in procs.values() if is_running(p)]
 
     # -- the end -----------------------------------------------------------------
 
     def close(self):
         space.unwatch(self)
-        if processes._fork_watch is not None and self.user is not None:
-            processes._fork_watch.users.pop(self.user[0], None)
+        if self.user is not None:
+            processes.stop_watching_forks(self.user[0])
         try:
             for live in self._live:
                 live._close()
             self.kill_all(self._roots)
         finally:
-            _open_roots.difference_update(self._roots)
+            programs_ended(self._roots)
             self._close_confinement()
             remove_folder(self._tmp)
 
@@ -471,218 +464,3 @@ class Sandbox:
 
     def __exit__(self, *exc):
         self.close()
-
-
-@dataclass
-class LiveProcess:
-    """A student program running in a terminal, for checks that interact with it."""
-
-    sandbox: Sandbox
-    child: pexpect.spawn
-    command: str
-    script: str = ""  # as in RunResult
-    args: tuple = ()
-    blank: bool = False
-    _seen: list[str] = field(default_factory=list)
-    _kept: int = 0  # characters in _seen
-    flooded: bool = False  # printed more than DEFAULT_OUTPUT_CAP: stopped
-    _at_end: bool = False  # the terminal's real end (EIO) was read: nothing more can come
-    _waited_rest: bool = False  # _read_rest() waited once for a background child
-
-    @property
-    def pid(self) -> int:
-        return self.child.pid
-
-    def expect(self, pattern, timeout: float) -> Optional[str]:
-        """Wait until the output matches `pattern` (a regex or a list of them);
-        returns the matched text, or None on time-out or end of output.
-        Waits in short steps, to stop a program that prints without end
-        before what it printed fills the grader's memory."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self.child.expect(pattern, timeout=max(0.0, min(0.2, deadline - time.monotonic())))
-                break
-            except pexpect.TIMEOUT:  # what was read stays in pexpect's buffer, unconsumed
-                if len(self.child.buffer) > DEFAULT_OUTPUT_CAP:
-                    self._take_buffer()  # over the cap: stops the program
-                    return None
-                if time.monotonic() >= deadline:
-                    return None
-            except pexpect.EOF:
-                before = self.child.before if isinstance(self.child.before, str) else ""
-                self._record(before)  # pexpect empties its buffer at the end
-                wanted = pattern if hasattr(pattern, "search") else re.compile(pattern, re.DOTALL)
-                found = wanted.search(before + (self._read_rest() if self._ended() else ""))
-                return found.group(0) if found else None
-            except pexpect.ExceptionPexpect:  # the process was reaped by kill_all(): gone
-                self._take_buffer()
-                return None
-        self._record(self.child.before + self.child.after)
-        return self.child.after
-
-    def _record(self, text):
-        if not isinstance(text, str) or self.flooded:
-            return
-        text = text.replace("\r\n", "\n")
-        room = DEFAULT_OUTPUT_CAP - self._kept
-        if len(text) > room:
-            self.flooded = True
-            text = text[:max(room, 0)] + "\n" + _("[... the program printed without end and was "
-                                                   "stopped ...]") + "\n"
-            kill_all("", [self.child.pid])
-            note_incident(_("The grader stopped a program that printed without end (over {kib} KiB)."
-                            ).format(kib=DEFAULT_OUTPUT_CAP // 1024))
-        self._seen.append(text)
-        self._kept += len(text)
-
-    def drain(self, quiet: float = 0.05) -> None:
-        """Read what the program printed until it has been quiet for `quiet`
-        seconds, so that the transcript is complete and a later expect()
-        only sees what comes after."""
-        self._take_buffer()
-        while True:
-            try:
-                self._record(self.child.read_nonblocking(65536, timeout=quiet))
-            except pexpect.TIMEOUT:  # quiet for `quiet` seconds
-                return
-            except (pexpect.ExceptionPexpect, ValueError):  # at the end, or reaped by kill_all()
-                if self._ended():  # what it printed last may still be on its way
-                    self._read_rest()
-                return
-
-    def _ended(self) -> bool:
-        """The program is gone (it ended, was killed, or was reaped by
-        kill_all()); pexpect then calls its output ended too soon."""
-        return not self.is_alive()
-
-    def _read_rest(self) -> str:
-        """Once the program is gone: what it printed last, read from the
-        terminal itself. pexpect calls it the end as soon as the process has
-        exited and nothing is readable at that instant, but the kernel passes
-        a terminal's output on in a worker thread, which a busy machine runs
-        late: the last line would be lost (seen: 3 times in 150 gradings under
-        load). The terminal's real end (EIO) comes after that output."""
-        if self._at_end:
-            return ""
-        fd = self.child.child_fd
-        decoder = getattr(self.child, "_decoder", None)
-        got = []
-        # A background child may hold the terminal open: wait for it once.
-        deadline = time.monotonic() + (0.05 if self._waited_rest else 0.5)
-        self._waited_rest = True
-        while True:
-            try:
-                ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-                data = os.read(fd, 65536) if ready else b""
-            except (OSError, ValueError):  # EIO: the end; or already closed
-                self._at_end = True
-                break
-            if not data:
-                self._at_end = self._at_end or bool(ready)  # readable and empty: the end
-                break
-            got.append(decoder.decode(data) if decoder else data.decode("utf-8", "replace"))
-        text = "".join(got)
-        self._record(text)
-        return text
-
-    def _take_buffer(self) -> None:
-        """Text pexpect has read but no expect() matched yet: consume it."""
-        pending = self.child.buffer
-        if pending:
-            self._record(pending)
-            self.child.buffer = self.child.string_type()
-
-    @property
-    def transcript(self) -> str:
-        """Everything the program printed that was read so far."""
-        pending = "" if self.flooded else self.child.buffer
-        return self.sandbox.relative("".join(self._seen) + pending)
-
-    def children(self) -> list[psutil.Process]:
-        """The program's living child processes (zombies left out)."""
-        kids = []
-        for pid in children_of(self.child.pid):
-            try:
-                kids.append(psutil.Process(pid))
-            except psutil.Error:
-                continue
-        return [k for k in kids if _is_running(k)]
-
-    def is_alive(self) -> bool:
-        try:
-            return self.child.isalive()
-        except pexpect.ExceptionPexpect:  # already reaped by kill_all(): gone
-            return False
-
-    def family(self) -> list[int]:
-        """The program's pid and those of its living descendants. The program
-        itself, once ended, is left for pexpect to reap: reaped here, its exit
-        status would be lost, and with it what pexpect had just read."""
-        root = self.child.pid
-        if not os.path.exists(f"/proc/{root}"):
-            return []
-        kids = []
-        for pid in descendants_of(root):
-            try:
-                if _is_running(psutil.Process(pid)):
-                    kids.append(pid)
-            except psutil.Error:
-                continue
-        return ([root] if is_alive(root) else []) + kids
-
-    def send_signal(self, sig: int):
-        try:
-            os.kill(self.child.pid, sig)
-        except ProcessLookupError:
-            pass
-
-    def wait(self, timeout: float) -> Optional[int]:
-        """Wait for the program to end, reading what it prints; returns its exit
-        status, None if it is still running or was killed by a signal."""
-        deadline = time.monotonic() + timeout
-        exited_at = None
-        self._take_buffer()
-        # Read to the end of the output, not just to the exit: what the program
-        # printed last may still be in the terminal when it is gone.
-        while time.monotonic() < deadline:
-            if exited_at is None and not self.is_alive():
-                exited_at = time.monotonic()
-            if exited_at is not None and time.monotonic() - exited_at > EXIT_GRACE:
-                break  # a background child keeps the terminal open
-            try:
-                self._record(self.child.read_nonblocking(65536, timeout=0.05))
-            except pexpect.TIMEOUT:
-                pass
-            except (pexpect.ExceptionPexpect, ValueError):  # the end of the output, or reaped by kill_all()
-                if self._ended():
-                    self._read_rest()
-                break
-        while self.is_alive() and time.monotonic() < deadline:
-            time.sleep(0.005)
-        if self.is_alive():
-            return None
-        return self.child.exitstatus
-
-    def exit_status(self) -> Optional[int]:
-        """Its exit status once it has ended by itself (None: running, or
-        killed by a signal)."""
-        return None if self.is_alive() else self.child.exitstatus
-
-    def end_state(self) -> tuple[str, Optional[int]]:
-        """How it is now: ("running", None), ("exit", status), ("signal",
-        number), or ("gone", None) when it was reaped by kill_all() before
-        pexpect saw how it ended."""
-        if self.is_alive():
-            return "running", None
-        if self.child.exitstatus is not None:
-            return "exit", self.child.exitstatus
-        if self.child.signalstatus is not None:
-            return "signal", self.child.signalstatus
-        return "gone", None
-
-    def _close(self):
-        try:
-            self.child.close(force=True)
-        except Exception:
-            pass

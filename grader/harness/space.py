@@ -1,7 +1,7 @@
 """How much a sandbox may write where no tmpfs bounds it.
 
 With namespaces, a sandbox's writable space is a tmpfs of its own
-(isolation.WRITABLE_SPACE): a program that fills it gets ENOSPC. Without
+(mounts.WRITABLE_SPACE): a program that fills it gets ENOSPC. Without
 them, programs write to the machine's own disk, and RLIMIT_FSIZE bounds one
 file, not the folder: this thread adds up what each such sandbox holds, four
 times a second, and stops its programs once they are past the same bound (a
@@ -16,8 +16,8 @@ import time
 from typing import TYPE_CHECKING, Optional
 
 from ..i18n import _
-from ..isolation import WRITABLE_SPACE
-from .processes import _marked_processes, _stop_user, note_incident
+from .mounts import WRITABLE_SPACE
+from .processes import marked_processes, note_incident, stop_user
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -72,9 +72,9 @@ def _stop(sandbox: "Sandbox") -> None:
     """SIGKILL every process of the sandbox, without reaping: the code that
     started them waits for them, and must see how they ended."""
     if sandbox.user is not None:
-        _stop_user(sandbox.user[0])
+        stop_user(sandbox.user[0])
         return
-    for p in _marked_processes(sandbox.token):
+    for p in marked_processes(sandbox.token):
         try:
             os.kill(p.pid, 9)
         except OSError:

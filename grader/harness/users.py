@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .procfs import _processes_of
+from .procfs import processes_of
 
 INJECT_DIR = Path(__file__).parent.parent / "inject"
 
@@ -24,7 +24,7 @@ RUNS_AS_OTHER_USER = os.geteuid() == 0
 SANDBOX_UIDS = (1_500_000_000, 10_000_000)  # first uid, how many
 
 
-def _new_sandbox_user() -> Optional[tuple[int, int]]:
+def new_sandbox_user() -> Optional[tuple[int, int]]:
     """(uid, gid) for a new sandbox's programs, or None to keep ours (non-root)."""
     if not RUNS_AS_OTHER_USER:
         return None
@@ -81,7 +81,7 @@ def real_time_stretch() -> float:
 
 
 @functools.cache
-def _precompile_inject() -> None:
+def precompile_inject() -> None:
     """Every student program loads inject/sitecustomize.py as it starts. The
     sandbox user cannot write its bytecode beside it, so each start would
     compile it again (2 ms): compile it once here, with the students'
@@ -113,14 +113,14 @@ NPROC_LIMIT = 64
 def _nproc_limit() -> int:
     if RUNS_AS_OTHER_USER:
         return NPROC_LIMIT
-    return len(_processes_of(os.getuid())) + 2 * NPROC_LIMIT
+    return len(processes_of(os.getuid())) + 2 * NPROC_LIMIT
 
 
 NPROC = _nproc_limit()
 _CHILD_LIMITS = tuple({**LIMITS, resource.RLIMIT_NPROC: NPROC}.items())
 
 
-def _ignored_signals() -> list[int]:
+def ignored_signals() -> list[int]:
     """The signals this process ignores (nohup, a CI runner that ignores
     SIGQUIT...): read here, so that the child, between fork and exec, only
     has system calls to make (every page of the grader it touches there is
@@ -137,7 +137,7 @@ def _ignored_signals() -> list[int]:
     return ignored
 
 
-def _child_setup(confinement, cwd: str, user: Optional[tuple[int, int]], ignored: Sequence[int]):
+def child_setup(confinement, cwd: str, user: Optional[tuple[int, int]], ignored: Sequence[int]):
     """Runs in the student process between fork and exec.
     Signals: as a fresh shell job gets them, whatever the grader inherited:
     ignored ones back to default, nothing blocked. SIGHUP is ignored: in a

@@ -8,7 +8,10 @@ import re
 import signal
 from typing import Optional
 
-from grader.checks.common import Timeline, cause_of_live, crash_facts, crash_hint, python_error, tail
+from grader.kit.causes import cause_of_live
+from grader.kit.crashes import crash_facts, crash_hint, python_error
+from grader.kit.evidence import tail
+from grader.kit.timeline import Timeline
 from grader.feedback import Cause, fail
 from grader.harness import Sandbox, wait_for_handlers, wait_idle
 from grader.i18n import _
