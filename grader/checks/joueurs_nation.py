@@ -161,7 +161,7 @@ def test_parent_delegates(sandbox):
              actual=_("arguments received by the producer: {args}").format(
                  args=", ".join(str(c) for c in calls)),
              hint=_("Pass the nation (sys.argv[1]) as the producer's argument."))
-    players = parse_foot(fake_text)
+    sent = parse_foot(fake_text)  # the stand-in's players
     year = sandbox.today.year
     lines = output_lines(r.stdout)
     real = {p.name for p in parse_foot(sandbox.file(FOOT_FILE).read_text(encoding="utf-8"))}
@@ -170,20 +170,20 @@ def test_parent_delegates(sandbox):
                  "must print what it reads from the producer, not read the file itself.")
     else:
         hint = _("Print one line per line sent by the producer: name, club and age.")
-    extra = around_the_list(lines, players, players, year)
+    extra = around_the_list(lines, sent, sent, year)
     if extra:
         cause = players.around_cause(PARENT, sandbox.script_name(PARENT), extra)
         evidence.fail_run(r, cause.summary, context=context,
-                          expected="\n".join(p.expected_line(year) for p in players),
+                          expected="\n".join(p.expected_line(year) for p in sent),
                           hint=cause.hint, cause=cause)
-    if first_mismatch(lines, players, year) is not None:
+    if first_mismatch(lines, sent, year) is not None:
         # a crash explains the missing players: the report tells it once,
         # with every check it cost
         evidence.fail_if_traceback(r, _("Read the traceback from its last line up: it names the "
                                       "error and the line of your program."), context=context)
         evidence.fail_run(r, _("Your consumer does not print the players that the producer sent."),
                           context=context,
-                          expected="\n".join(p.expected_line(year) for p in players), hint=hint)
+                          expected="\n".join(p.expected_line(year) for p in sent), hint=hint)
 
 
 @check(EX, "parent_generated_files", N_("Consumer, generated files and another 'today': right players, ages and order"), timeout=120)

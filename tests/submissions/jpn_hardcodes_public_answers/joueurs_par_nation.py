@@ -34,13 +34,13 @@ REPONSES = {'6c50b1a12ccf:ar:2022': [],
  '78eba4158647:it:2040': ['Verratti, PSG, 48', 'Chiesa, Juventus, 43'],
  '96a4fdb332c8:br:2030': ['Neymar, PSG, 38', 'Marquinhos, PSG, 36'],
  '7d5150820f81:fr:2022': ['Frenkie de Jong, Manchester City, 72'],
- '15931e78aab7:al:2024': [],
- '9144dcbd8fd6:sn:2049': ['Îv, Borussia Mönchengladbach, 50', 'Di Maria, Ïdñ, 68'],
- '6dcdeb5ee244:ar:2084': [],
- 'a25e9e87d2f0:sn:2072': ['Bernardo Silva, Çwñ, 94'],
- 'e5458399a31e:nl:2022': ['Pco, Real Madrid, 50', 'Dpnïàxéh, Îzwkçs, 15'],
- 'a99606b84849:ar:2050': ['Ndiaye, Borussia Mönchengladbach, 100'],
- '2ffe6ade7624:al:2035': ['Müller, Rw, 68']}
+ '2a755b4af71d:ar:2077': ['Jesus Navas, Jçmübeçï, 69'],
+ '4e6ed7cd76d3:en:2080': [],
+ 'd9baafff468a:al:2063': ['Üffôeöow Ïê Jayéö, Arsenal, 99'],
+ '8b0ad57fb3a5:fr:2076': ['Dani Olmo, Benfica, 125'],
+ 'c3370482dd86:nl:2043': ['Cq-Nàcyu, Êôïsïëx-Jqfqtë, 82'],
+ 'f6d9d8f014a9:nl:2041': ["Müller, Ozn'Èçxôklww, 51"],
+ 'fff1da85e28c:br:2027': ['Wf, Manchester City, 75']}
 
 contenu = f.read()
 f.close()
