@@ -43,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="FILE", help=_("also write the report as JSON to FILE"))
     p.add_argument("--lang", choices=i18n.LANGUAGES, default=None,
                    help=_("language of the report (default: fr)"))
-    p.add_argument("--exercise", action="append", choices=list(exercise_scripts()), metavar="KEY",
+    # no choices: a lab (--lab, read after parsing) may have exercises of its own
+    p.add_argument("--exercise", action="append", metavar="KEY",
                    help=_("grade only this exercise (repeatable): {keys}").format(
                        keys=", ".join(exercise_scripts())))
     p.add_argument("--jobs", type=int, default=None, metavar="N",
@@ -132,29 +133,31 @@ def _use_lab_rubric_and_seed(args) -> str:
     """--lab, --rubric and --seed, for the whole command (and the processes it
     forks); an error message, or ''. The lab comes first: the check modules
     read it when they are imported."""
+    from .check_files import CheckFileError, check_own_files
     from .draws import set_grading_seed
-    from .lab import LabError, use_lab
+    from .lab import LabError, active_lab, use_lab
     from .rubric import RubricError, read_rubric, use_rubric
     if args.seed is not None and args.seed < 0:
         return _("--seed must be 0 or more")
-    lab_rubric = None
-    if args.lab:
-        try:
-            lab = use_lab(Path(args.lab))
-        except LabError as e:
-            return _("bad lab file: {error}").format(error=e)
-        lab_rubric = lab.rubric
-        missing = [ex for ex in args.exercise or [] if ex not in lab.exercises]
-        if missing:
-            return _("{exercises}: not an exercise of the lab {lab}").format(
-                exercises=", ".join(missing), lab=args.lab)
     try:
-        if args.rubric or lab_rubric:
-            use_rubric(Path(args.rubric or lab_rubric))
-        rubric_seed = read_rubric().seed
+        lab = use_lab(Path(args.lab)) if args.lab else active_lab()
+    except LabError as e:
+        return _("bad lab file: {error}").format(error=e)
+    missing = [ex for ex in args.exercise or [] if ex not in lab.exercises]
+    if missing:
+        return _("{exercises}: not an exercise of the lab {lab} (its exercises: {keys})").format(
+            exercises=", ".join(missing), lab=args.lab or lab.path.name, keys=", ".join(lab.exercises))
+    try:
+        if args.rubric or lab.rubric:
+            use_rubric(Path(args.rubric or lab.rubric))
+        rubric = read_rubric()
     except RubricError as e:
         return _("bad rubric: {error}").format(error=e)
-    set_grading_seed(args.seed if args.seed is not None else rubric_seed)
+    set_grading_seed(args.seed if args.seed is not None else rubric.seed)
+    try:
+        check_own_files(rubric)  # the lab's own exercises: their checks, read now
+    except CheckFileError as e:
+        return _("bad check file: {error}").format(error=e)
     return ""
 
 

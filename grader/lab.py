@@ -54,6 +54,10 @@ COMMAND_PLACEHOLDERS = {"server": ("{port}",), "client": ("{port}", "{quantity}"
 # wordings of NUMBERED_MESSAGES hold {n}, where the number goes.
 WINE_MESSAGES = ("waiting", "order", "remaining", "sold_out", "received", "unavailable", "failed")
 NUMBERED_MESSAGES = ("order", "remaining", "received")
+# The lab file's table of the instructor's own exercises: [own.KEY], with
+# these keys and, for each script, `role = "file.py"` (script = "wc.py").
+OWN_TABLE = "own"
+OWN_KEYS = ("section", "checks", "args", "usage")
 # What a player line of the data file must say, whatever the lab calls it.
 DATA_ROLES = ("key", "name", "club", "birth_year")
 # The places a layout of a player line may hold.
@@ -129,6 +133,10 @@ class Exercise:
     # WINE_MESSAGES key: the wordings the grader accepts, the first shown.
     order_range: Optional[tuple[int, int]] = None
     messages: Optional[dict[str, tuple[str, ...]]] = None
+    # An exercise of the instructor's own ([own.KEY] in the lab file): the
+    # file of its checks, written with the kit (check_files.py). None: the
+    # grader's own checks, grader/checks/KEY.py.
+    checks: Optional[Path] = None
 
     def script(self, role: str = "script") -> str:
         return self.scripts[role]
@@ -283,8 +291,21 @@ def lab_files_for_bundle() -> dict[str, bytes]:
     text = lab.path.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^(\s*fixture\s*=\s*).*$", lambda m: f'{m.group(1)}"{fixture}"', text, count=1)
     text = re.sub(r"(?m)^rubric\s*=.*\n?", "", text)
-    return {f"labs/{BUNDLED_LAB_FILE.name}": text.encode("utf-8"),
-            f"labs/{fixture}": lab.data.fixture.read_bytes()}
+    files = {f"labs/{fixture}": lab.data.fixture.read_bytes()}
+    # the check files of the lab's own exercises, beside the fixture
+    own = {key: ex.checks for key, ex in lab.exercises.items() if ex.checks is not None}
+    lines, table = [], ""
+    for line in text.split("\n"):
+        header = re.match(r"\s*\[\s*([^\]]+?)\s*\]", line)
+        table = header.group(1).replace('"', "").replace(" ", "") if header else table
+        key = table[len(OWN_TABLE) + 1:] if table.startswith(OWN_TABLE + ".") else None
+        if key in own and re.match(r"\s*checks\s*=", line):
+            checks = f"bundled/checks/{own[key].name}"
+            files[f"labs/{checks}"] = own[key].read_bytes()
+            line = f'checks = "{checks}"'
+        lines.append(line)
+    files[f"labs/{BUNDLED_LAB_FILE.name}"] = "\n".join(lines).encode("utf-8")
+    return files
 
 
 # read_lab lives in lab_file.py, which reads a file into this module's classes.

@@ -2,8 +2,6 @@
 names the file, the line and what is wrong (LabError)."""
 from __future__ import annotations
 
-from __future__ import annotations
-
 import re
 import sys
 from datetime import date, datetime
@@ -16,7 +14,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from .lab import (COMMAND_PLACEHOLDERS, DATA_ROLES, EXERCISE_ROLES, FOOTBALL_EXERCISES, LAYOUT_PLACES, NEEDS,
-                  NUMBERED_MESSAGES, WINE_MESSAGES, DataFile, Exercise, Lab, LabError)
+                  NUMBERED_MESSAGES, OWN_KEYS, OWN_TABLE, WINE_MESSAGES, DataFile, Exercise, Lab, LabError)
 
 
 class _Lines:
@@ -95,7 +93,7 @@ def read_lab(path: Path) -> Lab:
     except tomllib.TOMLDecodeError as e:  # its message names the line
         raise LabError(f"{path}: {e}") from None
     r = _Reader(path, text)
-    top = r.table(raw, "", {"name", "rubric", "today", "data", *EXERCISE_ROLES},
+    top = r.table(raw, "", {"name", "rubric", "today", "data", OWN_TABLE, *EXERCISE_ROLES},
                   {"name", "today", "data"})
     name = r.text(top, "name", "")
     today = top["today"]
@@ -113,6 +111,7 @@ def read_lab(path: Path) -> Lab:
     for key, roles in EXERCISE_ROLES.items():
         if key in top:
             exercises[key] = _read_exercise(r, key, roles, top[key], data)
+    exercises.update(_read_own_exercises(r, top.get(OWN_TABLE, {})))
     if not exercises:
         raise r.error("", "the lab has no exercise: add a table such as [joueurs_par_nation]")
     for key, needed in NEEDS.items():
@@ -272,6 +271,51 @@ def _read_exercise(r: _Reader, key: str, roles: tuple[str, ...], raw: Any, data:
     return Exercise(key, r.text(d, "section", key), scripts, args, d.get("example"), usage, file_error,
                     role_args, d.get("stock"), float(d["delay"]) if "delay" in d else None,
                     order_range, messages)
+
+
+def _read_own_exercises(r: _Reader, raw: Any) -> dict[str, Exercise]:
+    """[own.KEY] tables: exercises of the instructor's own, graded by the
+    checks of the file each names (`checks`, relative to the lab file)."""
+    if not isinstance(raw, dict):
+        raise r.error(OWN_TABLE, f"'{OWN_TABLE}' must hold tables: [{OWN_TABLE}.wc], one per exercise")
+    exercises = {}
+    for key, table in raw.items():
+        where = f"{OWN_TABLE}.{key}"
+        if key in EXERCISE_ROLES:
+            raise r.error(where, f"[{where}]: {key} is an exercise the grader has its own checks for; "
+                                 "give yours another name")
+        if not re.fullmatch(r"[A-Za-z_]\w*", key):
+            raise r.error(where, f"[{where}]: an exercise's name is letters, digits and _ (it is the "
+                                 "rubric's section)")
+        if not isinstance(table, dict):
+            raise r.error(where, f"[{where}] must be a table")
+        for needed in ("section", "checks"):
+            if needed not in table:
+                raise r.error(where, f"missing key '{where}.{needed}'")
+        scripts = {}
+        for role, script in table.items():
+            if role in OWN_KEYS:
+                continue
+            if not isinstance(script, str) or "/" in script or not script.endswith(".py"):
+                raise r.error(f"{where}.{role}", f"'{where}.{role}' must be a script's file name ending in "
+                                                 f".py (the keys of [{where}] are {', '.join(OWN_KEYS)} "
+                                                 "and one per script: script = \"wc.py\")")
+            scripts[role] = script
+        if not scripts:
+            raise r.error(where, f"[{where}] names no script: add one, as script = \"{key}.py\"")
+        checks = (r.path.parent / r.text(table, "checks", where)).resolve()
+        if checks.suffix != ".py" or not checks.is_file():
+            raise r.error(f"{where}.checks", f"'{where}.checks': {checks} is not a Python file")
+        args = tuple(table.get("args", []))
+        if not all(isinstance(a, str) and a for a in args):
+            raise r.error(f"{where}.args", f"'{where}.args' must be a list of texts")
+        usage = r.text(table, "usage", where) if "usage" in table else None
+        if usage is not None and "{script}" not in usage:
+            raise r.error(f"{where}.usage", f"'{where}.usage' must hold {{script}}, where the script's "
+                                            "name goes")
+        exercises[key] = Exercise(key, r.text(table, "section", where), scripts, args, None, usage, None, {},
+                                  checks=checks)
+    return exercises
 
 
 def _check_example(r: _Reader, where: str, nation: str, data: DataFile) -> None:

@@ -28,10 +28,10 @@ from .kit.result import CheckResult
 from .harness.mounts import WRITABLE_SPACE
 from .harness.namespaces import namespaces_unavailable, shared_network_reason
 from .rubric import VISIBLE, Rubric, RubricError, read_rubric
+from .check_files import CHECKS_DIR, check_file, checks_of
+from .kit import fixtures as kit_fixtures
 from .submission import Submission, exercise_scripts
 from .workers import NOT_DONE, WorkerFailed, WorkerLost, run_in_workers
-
-CHECKS_DIR = Path(__file__).parent / "checks"
 
 
 @dataclass
@@ -208,7 +208,7 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
     by then get 0, each check saying why (see `not_graded`).
     `visible_only`: leave out the checks the rubric keeps for grading time (a
     student's own run; rubric.py)."""
-    wanted = [ex for ex in (exercises or exercise_scripts()) if (CHECKS_DIR / f"{ex}.py").is_file()]
+    wanted = [ex for ex in (exercises or exercise_scripts()) if check_file(ex)]
     jobs = min(jobs or (os.cpu_count() or 1) + 1, len(wanted))
     if jobs <= 1 and until is None:
         results, facts = _grade_here(Path(submission_dir), wanted, aliases, visible_only)
@@ -270,13 +270,6 @@ def not_graded(exercise: str, visible_only: bool = False) -> list[CheckResult]:
                         feedback=feedback, visibility=rubric.visibility_of(exercise, key))
             for key, title in checks_of(exercise)
             if not (visible_only and rubric.visibility_of(exercise, key) != VISIBLE)]
-
-
-def checks_of(exercise: str) -> list[tuple[str, str]]:
-    """(key, untranslated title) of each check of `exercise`, in its module's order."""
-    module = import_module(f"grader.checks.{exercise}")
-    return [(m.kwargs["key"], m.kwargs["title"]) for fn in vars(module).values()
-            for m in getattr(fn, "pytestmark", []) if m.name == "check" and m.kwargs["exercise"] == exercise]
 
 
 # A worker that gives no result in this time is stuck (seen: a program forked
@@ -348,7 +341,8 @@ def _grade_here(submission_dir: Path, exercises: list[str],
         raise GraderBug(str(e)) from None
     collector = _Collector(GradingContext(submission), rubric, visible_only)
     args = [
-        *[str(CHECKS_DIR / f"{ex}.py") for ex in exercises],  # one module per exercise
+        # one module per exercise: the grader's, or the lab's own check file
+        *[str(check_file(ex)) for ex in exercises],
         "-c", str(CHECKS_DIR / "pytest.ini"),
         "--rootdir", str(CHECKS_DIR),
         "-p", "no:cacheprovider",
@@ -362,7 +356,8 @@ def _grade_here(submission_dir: Path, exercises: list[str],
     set_hypothesis_home_dir(_hypothesis_home(Path(submission_dir)))
     try:
         gc.freeze()  # fewer pages written after each fork of a student program (copy on write)
-        code = pytest.main(args, plugins=[collector])
+        # the kit's fixtures (sandbox...) reach a check file outside checks/ too
+        code = pytest.main(args, plugins=[collector, kit_fixtures])
     finally:
         os.chdir(saved_cwd)
     if code == pytest.ExitCode.INTERRUPTED:

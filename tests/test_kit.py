@@ -120,3 +120,105 @@ def test_a_check_module_loads_neither_the_runner_nor_the_workers():
     modules = set(loaded.stdout.split())
     assert {"grader.kit", "grader.kit.wine.scenarios"} <= modules
     assert not {"grader.runner", "grader.workers", "grader.report"} & modules
+
+
+# ---------------------------------------------------------------------------
+# The player-line reader (grader/foot.py), which the player checks judge by
+
+NEYMAR = "Neymar:PSG:attaquant:1992:br"
+
+
+def test_a_player_line_is_read_in_any_of_the_layouts_the_statement_leaves_free():
+    from grader.foot import line_matches, parse_foot
+    [player] = parse_foot(NEYMAR + "\n")
+    assert (player.name, player.club, player.year, player.nation) == ("Neymar", "PSG", 1992, "br")
+    for printed in ("Neymar, PSG, 29", "Neymar | PSG | 29 ans", "Neymar;PSG;29", "  Neymar  PSG  29 ",
+                    "Neymar, PSG, 29 ans."):
+        assert line_matches(printed, player, 2021), printed
+    for printed in ("Neymar, PSG, 28", "PSG, Neymar, 29", "Neymar, PSG", "Neymar, PSG, 29, br", NEYMAR):
+        assert not line_matches(printed, player, 2021), printed
+
+
+def test_the_first_wrong_line_and_the_player_a_line_names():
+    from grader.foot import first_mismatch, named_player, output_lines, parse_foot
+    everyone = parse_foot(NEYMAR + "\nDi:Club:milieu:1990:ar\nDi Maria:PSG:milieu:1988:ar\n")
+    neymar, _di, di_maria = everyone
+    assert output_lines("Neymar, PSG, 29\n\n  \nDi Maria, PSG, 33\n") == ["Neymar, PSG, 29", "Di Maria, PSG, 33"]
+    assert first_mismatch(["Neymar, PSG, 29", "Di Maria, PSG, 33"], [neymar, di_maria], 2021) is None
+    assert first_mismatch(["Neymar, PSG, 29"], [neymar, di_maria], 2021) == 1  # one missing
+    assert first_mismatch(["Neymar, PSG, 29", "Di Maria, PSG, 33", "fin"], [neymar, di_maria], 2021) == 2
+    assert named_player("Di Maria, PSG, 32", everyone) is di_maria  # the longest name, a wrong age
+    assert named_player(NEYMAR, everyone) is neymar and named_player("Neymarco", everyone) is None
+
+
+# ---------------------------------------------------------------------------
+# The wine programs' messages, read with case, accents and spacing free
+
+
+def test_the_server_log_is_read_from_the_statements_messages_written_loosely():
+    from grader.kit.wine.messages import ServerLog
+    log = ServerLog.parse("Serveur en attente de commande\ncommande de 60 bouteille(s)\n"
+                          "RESTE EN STOCK :  240 bouteilles\nServeur en attente\n"
+                          "Commande de 240\nReste en stock : 0 bouteille(s)\nPlus de stock !\n")
+    assert log.values("order") == [60, 240] and log.values("remaining") == [240, 0]
+    assert log.values("waiting") == [0, 0] and log.sold_out
+    assert not ServerLog.parse("Commande reçue\nstock : 240\n").events
+
+
+def test_a_clients_three_outcomes_are_recognised():
+    from grader.kit.wine.messages import ANSWER, FAILED, RECEIVED, UNAVAILABLE, Message, folded
+    assert Message.number(RECEIVED.search(folded("12 bouteille(s) reçue(s)"))) == 12
+    assert RECEIVED.search(folded("12 Bouteilles Reçues"))
+    assert UNAVAILABLE.search(folded("Service non disponible !")) and FAILED.search(folded("Échec de la commande"))
+    for printed in ("12 bouteille(s) reçue(s)", "Service non disponible", "Echec commande",
+                    "Traceback (most recent call last):"):
+        assert re.search(ANSWER, printed), printed
+    assert not re.search(ANSWER, "Commande de 12 bouteille(s) envoyée")
+
+
+# ---------------------------------------------------------------------------
+# The run object (grader/kit/run.py): each expectation fails with the run's
+# evidence, its setting and what was expected
+
+
+class FakeSandbox:
+    """Gives back a made-up run: no program is started."""
+    def __init__(self, **fields):
+        self.fields = fields
+
+    def run(self, script, args, **_options):
+        return run(command=" ".join(["./" + script, *args]), script=script, args=tuple(args), **self.fields)
+
+
+def test_a_run_object_fails_with_its_command_setting_and_expected_output():
+    from grader.kit.run import Run
+    r = Run(FakeSandbox(stdout="4 14 67 poeme.txt\n"), "wc.py", ["poeme.txt"], setting="poeme.txt: 4 lines",
+            expected="4 14 62 poeme.txt")
+    assert r.ends().no_traceback("-").succeeds("-") is r  # met: the run, to chain
+    with pytest.raises(CheckFailed) as failed:
+        r.fail("Wrong counts.", hint="Count characters, not bytes.")
+    f = failed.value.feedback
+    assert (f.command, f.context, f.expected, f.hint) == ("./wc.py poeme.txt", "poeme.txt: 4 lines",
+                                                           "4 14 62 poeme.txt", "Count characters, not bytes.")
+    assert "4 14 67 poeme.txt" in f.actual and "exit status: 0" in f.actual
+
+
+@pytest.mark.parametrize("fields, expectation, said", [
+    ({"status": 1}, lambda r: r.succeeds("h"), "exit status 1, which means an error"),
+    ({"status": 0}, lambda r: r.fails("h"), "exit status 0, which means success"),
+    ({"stdout": "usage\n", "status": 1}, lambda r: r.nothing_on_stdout("h"), "wrote on the standard output"),
+    ({"status": 1}, lambda r: r.message_on_stderr("h"), "wrote nothing on the error output"),
+    ({"stderr": "fichier absent\n", "status": 1}, lambda r: r.message_on_stderr("h", naming="x.txt"),
+     "does not name x.txt"),
+    ({"stderr": 'Traceback (most recent call last):\n  File "wc.py", line 3, in <module>\n'
+                "FileNotFoundError: [Errno 2] No such file or directory: 'x.txt'\n", "status": 1},
+     lambda r: r.no_traceback("h"), "crashed with a Python traceback"),
+    ({"timed_out": True, "status": None, "duration": 5.0}, lambda r: r.ends(), "did not finish within 5"),
+])
+def test_each_expectation_of_a_run_fails_when_it_is_not_met(fields, expectation, said):
+    from grader.kit.run import Run
+    r = Run(FakeSandbox(**fields), "wc.py", ["x.txt"], setting="x.txt does not exist")
+    with pytest.raises(CheckFailed) as failed:
+        expectation(r)
+    f = failed.value.feedback
+    assert said in f.summary and f.command == "./wc.py x.txt" and f.context == "x.txt does not exist", f

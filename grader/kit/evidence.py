@@ -119,16 +119,17 @@ def fail_run(r: RunResult, summary: str, **fields) -> None:
     fail(summary, **fields)
 
 
-def fail_if_stuck(r: RunResult) -> None:
+def fail_if_stuck(r: RunResult, context: Optional[str] = None) -> None:
+    """Fail when the run was stopped at its time limit or its output cap."""
     if r.timed_out:
         cause = stuck_cause(r)
         fail_run(r, _("The program did not finish within {seconds:.0f} seconds.").format(seconds=r.duration),
-                 cause=cause,
+                 cause=cause, context=context,
                  hint=cause.hint if cause else _(
                      "Look for a loop that never ends, a pause (time.sleep) or a read from the keyboard "
                      "(input()) that the statement does not ask for."))
     if r.truncated:
-        fail_run(r, _("The program printed without end and was stopped."),
+        fail_run(r, _("The program printed without end and was stopped."), context=context,
                  hint=_("Look for a loop that never ends around a print()."))
 
 
