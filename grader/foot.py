@@ -6,7 +6,7 @@ club and the birth year, are the lab's (grader/lab.py).
 Output lines are accepted in both layouts of the statement and their mixes:
 `Neymar, PSG, 29`, `Neymar      | PSG              | 29 ans`,
 `Neymar, PSG, 29 ans`. Any of `,` `|` `;` or plain blanks separate the fields
-(the most tolerant reading; CONTRACT.md names the first two)."""
+(the most tolerant reading; docs/LAB.md names the first two)."""
 from __future__ import annotations
 
 import re

@@ -50,7 +50,7 @@ NEEDS = {"multiChrono": "chrono"}
 # The wine programs' command lines may hold these placeholders, which the
 # grader fills in: the server's port (it chooses one) and the client's order.
 COMMAND_PLACEHOLDERS = {"server": ("{port}",), "client": ("{port}", "{quantity}")}
-# What the wine programs print, as a lab words it (CONTRACT.md III.2); the
+# What the wine programs print, as a lab words it (docs/LAB.md III.2); the
 # wordings of NUMBERED_MESSAGES hold {n}, where the number goes.
 WINE_MESSAGES = ("waiting", "order", "remaining", "sold_out", "received", "unavailable", "failed")
 NUMBERED_MESSAGES = ("order", "remaining", "received")
@@ -112,7 +112,7 @@ class DataFile:
 
 @dataclass(frozen=True)
 class Exercise:
-    key: str  # CONTRACT.md's exercise key, the rubric's section
+    key: str  # docs/LAB.md's exercise key, the rubric's section
     section: str  # the statement's numbering: "I.2"
     scripts: dict[str, str]  # role -> file name, in the roles' order
     args: tuple[str, ...]  # what the statement passes its scripts: ("nation",) or ()

@@ -11,7 +11,7 @@ so nothing more is said to them (their report's sandbox note already says
 folder or archive holding files of another user) is graded that way only
 given --unprotected: without it the command stops, in one line, before any
 program has run. What the user unpacked themselves is theirs as far as file
-owners tell: the README sends other people's work to --batch. VPL's jail
+owners tell: docs/INSTRUCTORS.md sends other people's work to --batch. VPL's jail
 (--vpl) is not asked: it is made for one evaluation and holds nothing of
 anyone's."""
 from __future__ import annotations

@@ -194,7 +194,7 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
           until: Optional[float] = None,
           visible_only: bool = False) -> tuple[list[CheckResult], list[str]]:
     """Grade one submission: (results, notes). The results come in the order
-    of CONTRACT.md's exercises, then of the checks in their file; the notes
+    of docs/LAB.md's exercises, then of the checks in their file; the notes
     say how the grading ran where the reader should know (see `notes()`).
 
     Exercises are graded independently, `jobs` at a time, each in a worker

@@ -1,5 +1,5 @@
 """Hypothesis strategies for valid data files of the lab (`foot_2020.txt`),
-as CONTRACT.md defines them: lines `nom:club:poste:annee:nation`, no empty
+as docs/LAB.md defines them: lines `nom:club:poste:annee:nation`, no empty
 line; names and clubs may hold spaces (not at their ends), accents, hyphens,
 apostrophes; the last line may or may not end with a newline. The fields and
 their order are the lab's (grader/lab.py), and so are their values: each

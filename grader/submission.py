@@ -11,7 +11,7 @@ from typing import Optional
 from .lab import active_lab
 
 def exercise_scripts() -> dict[str, list[str]]:
-    """The scripts a student writes, per exercise key of CONTRACT.md, in the
+    """The scripts a student writes, per exercise key of docs/LAB.md, in the
     report's order: the active lab's (grader/lab.py)."""
     return active_lab().scripts()
 

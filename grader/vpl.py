@@ -50,7 +50,7 @@ RUN_BIT_NOTE = N_("Moodle cannot send a file's run bit: the grader gave one to e
 # (vpl-jail-system 5.0.1 applies that one while an evaluation runs). Each
 # worker that grades an exercise is a fork of the grader and counts all it
 # inherited, 45 MiB: two of them, not one per core. Measured with
-# bench/jail_memory.py (README, "Moodle VPL").
+# bench/jail_memory.py (docs/INSTRUCTORS.md, "Moodle VPL").
 WORKERS = 2
 # Below this activity limit vpl_execution does not start the grading, and the
 # comments say which setting to raise (the peaks measured are 300-340 MiB;

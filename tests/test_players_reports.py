@@ -405,7 +405,7 @@ def test_the_2019_usage_wording_is_the_labs_in_the_title_and_the_hint(graded):
     assert "Usage: nba_" not in t["output"]
 
 
-# Every variant of I.2 and I.4: its terminal report fits (CONTRACT, issue 22).
+# Every variant of I.2 and I.4: its terminal report fits (docs/LAB.md, issue 22).
 PLAYER_VARIANTS = sorted(p.name for p in SUBMISSIONS.iterdir() if p.name.startswith(("jpn_", "jn_")))
 
 

@@ -5,11 +5,10 @@ without ./); the setting says where the output stopped and how the program
 ended; a program stopped at a time limit shows what it printed and what it
 was doing (sleeping, running)."""
 import re
-import shutil
 
 import pytest
 
-from conftest import ROOT, exercise_scores, grade_dir
+from conftest import exercise_scores, grade_dir
 from variants import SUBMISSIONS, build, load
 
 from grader.kit.crashes import crash_explanation, crash_facts, crash_summary

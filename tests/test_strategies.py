@@ -1,4 +1,4 @@
-"""The generated foot_2020.txt files are valid per CONTRACT.md, and the traps
+"""The generated foot_2020.txt files are valid per docs/LAB.md, and the traps
 the checks rely on are really generated; a lab's generated files hold that
 lab's values (its fixture's, or its [data.samples])."""
 from pathlib import Path

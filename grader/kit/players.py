@@ -172,7 +172,7 @@ def check_blank_lines(sandbox: Sandbox, script: str, args: Sequence[str], file_t
     Only the empty lines that stand between two player lines count: text
     printed before or after the list is the player checks' business. With
     no player line printed there is nothing to judge: the check fails with
-    the cause the player checks name (CONTRACT.md)."""
+    the cause the player checks name (docs/LAB.md)."""
     r = sandbox.run(script, list(args))
     fail_if_stuck(r)
     everyone = parse_foot(file_text)

@@ -9,6 +9,18 @@ from typing import Optional
 from grader.lab import active_lab
 
 
+def without_accents(text: str) -> str:
+    """`Problème à l'ouverture` -> `Probleme a l'ouverture` (and ligatures
+    spelled out: NFKD)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def folded(text: str) -> str:
+    """Lower case, without accents; punctuation and spacing kept (the wine
+    messages' patterns read them)."""
+    return without_accents(text.lower())
+
+
 def folded_text(text: str) -> str:
     """Lower case, punctuation and spacing folded, for wording checks."""
     return " ".join(re.sub(r"[^a-z0-9_]+", " ", text.lower()).split())
@@ -17,8 +29,7 @@ def folded_text(text: str) -> str:
 def _folded_words(text: str) -> str:
     """folded_text, accents removed first: `Problème à l'ouverture.` reads
     `probleme a l ouverture`."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return folded_text("".join(c for c in decomposed if not unicodedata.combining(c)))
+    return folded_text(without_accents(text))
 
 
 def usage_pattern(usage: str, script: str) -> str:

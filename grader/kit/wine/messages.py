@@ -3,18 +3,13 @@ case, accents, spacing and punctuation free; the server's log."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
 from grader.i18n import _
 from grader.kit import evidence
+from grader.kit.wording import folded
 from grader.kit.wine.setting import WINE
-
-
-def folded(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 # A wording's tokens: the number, a word (`bouteille(s)`: its plural free), or what separates them.
