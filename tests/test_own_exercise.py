@@ -62,7 +62,7 @@ def test_the_defective_version_loses_its_own_points_only(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert failing(report) == {"wc": {"counts"}}
     [counts] = [c for c in report["tests"] if c["check"] == "counts"]
-    assert "octets" in counts["output"] and "4 14 67 poeme.txt" in counts["output"], counts["output"]
+    assert "octets" in counts["output"] and "4 14 68 poeme.txt" in counts["output"], counts["output"]
 
 
 # (what is changed in wc_checks.py, what the one-line error says, its line)
@@ -127,3 +127,42 @@ def test_a_bundle_carries_the_check_file_and_grades_the_own_exercise(tmp_path):
                              command=[sys.executable, "-m", "grader"], cwd=source)
     assert proc.returncode == 0, proc.stderr
     assert exercise_scores(report) == {"wc": (5, 8)} and failing(report) == {"wc": {"counts"}}
+
+
+# Each check of wc_checks.py shown to fail, on the reference's wc.py with one
+# realistic bug: (the change, the only check that must fail, said in its report)
+WC_BUGS = {
+    "usage_on_stdout": (('sys.stderr.write("usage: wc.py fichier\\n")', 'print("usage: wc.py fichier")'),
+                        "usage", "standard output (stdout)"),
+    "no_try_around_open": (("try:\n    with open(name, encoding=\"utf-8\") as f:\n        text = f.read()\n"
+                            "except OSError:\n    sys.stderr.write(name + \" : Pb ouverture\\n\")\n    sys.exit(1)\n",
+                            "with open(name, encoding=\"utf-8\") as f:\n    text = f.read()\n"),
+                           "missing_file", "FileNotFoundError"),
+    "words_split_on_one_space": (("len(text.split())", "len(text.split(' '))"), "counts", "split(' ')"),
+}
+
+
+@pytest.mark.parametrize("bug", sorted(WC_BUGS))
+def test_each_wc_check_fails_on_its_own_bug_only(tmp_path, bug):
+    (old, new), key, said = WC_BUGS[bug]
+    folder = tmp_path / bug
+    folder.mkdir()
+    source = (WC / "reference" / "wc.py").read_text(encoding="utf-8")
+    assert old in source
+    (folder / "wc.py").write_text(source.replace(old, new), encoding="utf-8")
+    (folder / "wc.py").chmod(0o755)
+    proc, report = grade_dir(folder, "--lab", str(LAB), "--exercise", "wc")
+    assert proc.returncode == 0, proc.stderr
+    assert failing(report) == {"wc": {key}}
+    [check] = [c for c in report["tests"] if c["check"] == key]
+    assert said in check["output"], check["output"]
+
+
+def test_wc_launch_fails_without_the_run_bit_only(tmp_path):
+    folder = tmp_path / "no_run_bit"
+    folder.mkdir()
+    shutil.copy2(WC / "reference" / "wc.py", folder / "wc.py")
+    (folder / "wc.py").chmod(0o644)
+    proc, report = grade_dir(folder, "--lab", str(LAB), "--exercise", "wc")
+    assert proc.returncode == 0, proc.stderr
+    assert failing(report) == {"wc": {"launch"}}

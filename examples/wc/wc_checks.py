@@ -4,8 +4,8 @@ writer would (docs/WRITING_CHECKS.md, "An exercise of your own").
 
 What the exercise asks: `./wc.py fichier` prints the file's number of
 lines, words (runs of characters without a blank) and characters, in that
-order, with whatever words around them (`4 14 62 poeme.txt`, as Unix's wc,
-or `lignes : 4, mots : 14, caractères : 62`). Without an argument, a
+order, with whatever words around them (`4 14 63 poeme.txt`, as Unix's wc,
+or `lignes : 4, mots : 14, caractères : 63`). Without an argument, a
 message on stderr, nothing on stdout, a non-zero status. A file that cannot
 be opened: a message on stderr naming it, no traceback.
 
@@ -21,9 +21,12 @@ EX = "wc"
 SCRIPT = active_lab().exercises[EX].script()  # "wc.py", as lab.toml names it
 
 # Every count differs from the others, so that their order shows; the
-# accents make the characters (62) differ from the bytes (67); a blank line
-# and a run of spaces make naive word counts go wrong.
-POEM = "Le vin est tiré,\nil faut le boire.\n\nÀ la santé   des élèves !\n"
+# accents make the characters (63) differ from the bytes (68); a blank line
+# and runs of spaces make naive word counts go wrong: split(' ') finds 15
+# words in the whole text and 18 line by line, split() 14. (With one run of
+# spaces only, split(' ') over the whole text found 14 by chance: the tests'
+# bug "words_split_on_one_space" showed it.)
+POEM = "Le vin est tiré,\nil faut  le boire.\n\nÀ la santé   des élèves !\n"
 LINES, WORDS, CHARACTERS = POEM.count("\n"), len(POEM.split()), len(POEM)
 SETTING = "poeme.txt : 4 lignes (dont une vide), des accents, des espaces répétés"
 

@@ -5,7 +5,7 @@
 # caractères du fichier donné en argument, dans cet ordre, puis son nom,
 # comme la commande wc :
 #   $ ./wc.py poeme.txt
-#   4 14 62 poeme.txt
+#   4 14 63 poeme.txt
 # - sans argument : un message d'usage sur la sortie d'erreur
 #   (`usage: wc.py fichier`) et un code de retour non nul ;
 # - un fichier qu'on ne peut pas ouvrir : un message sur la sortie d'erreur
