@@ -97,7 +97,12 @@ def find_students(submissions: Path, workdir: Path) -> list[Student]:
             name, participant = re.sub(r"\.(zip|tgz|tar(\.\w+)?)$", "", entry.name), None
             key = _slug(name)
         students[key] = Student(key, name, participant, entry)
-    return sorted(students.values(), key=lambda s: s.name.lower())
+    return sorted(students.values(), key=class_order)
+
+
+def class_order(student: Student) -> tuple[str, str]:
+    """The order of the class's files: by name, then key (two of one name)."""
+    return student.name.lower(), student.key
 
 
 def _entries(folder: Path) -> list[Path]:
@@ -141,13 +146,20 @@ def default_class_jobs() -> int:
 def grade_class(submissions: Path, out: Path, *, jobs: Optional[int] = None, force: bool = False,
                 worksheet: Optional[Path] = None, exercises: Optional[list[str]] = None,
                 progress: Optional[Callable[[Graded, int, int], None]] = None,
-                start: Optional[Callable[[int], None]] = None) -> list[Graded]:
+                start: Optional[Callable[[int], None]] = None,
+                shard: Optional[tuple[int, int]] = None) -> list[Graded]:
     """Grade every hand-in into `out` (`exercises`: only those) and write the
     class's files there; `start(count)` then `progress(graded, done, count)`
-    as each one ends."""
+    as each one ends. `shard` (K, N): only the K-th of N parts of the class
+    (shards.py), whose folders --merge puts together."""
+    from .shards import in_shard, write_shard_record
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=temp_folder_prefix("class-")) as tmp:
         students = find_students(submissions, Path(tmp))
+        if shard is not None:
+            class_size = len(students)
+            students = [s for s in students if in_shard(s.key, shard)]
+            write_shard_record(out, shard, class_size, [s.key for s in students], exercises)
         if start:
             start(len(students))
         done: list[Graded] = []
@@ -170,7 +182,8 @@ def grade_class(submissions: Path, out: Path, *, jobs: Optional[int] = None, for
         pool.shutdown()
         order = {s.key: i for i, s in enumerate(students)}
         done.sort(key=lambda g: order[g.student.key])
-        write_class_files(done, out, worksheet)  # while the hand-ins are there to compare
+        texts = scripts_of_hand_ins(done, out)  # while the hand-ins are there to read
+        write_class_files(done, out, worksheet, texts)
     return done
 
 
@@ -212,12 +225,16 @@ class Launcher:
             self.stopped = True
 
 
-def write_class_files(graded: list[Graded], out: Path, worksheet: Optional[Path] = None) -> None:
-    from .html import summary_page
-    from .intake import open_hand_in
-    from .similarity import scripts_of, similar_pairs
+# Each student's lab scripts as graded, kept beside the report: the
+# similarity of a class put together from shards (--merge) reads them there.
+SCRIPTS_FILE = "scripts.json"
 
-    write_class_csv(graded, out / "class.csv")
+
+def scripts_of_hand_ins(graded: list[Graded], out: Path) -> dict[str, dict[str, str]]:
+    """Student key -> {lab script -> its text} of every hand-in that can be
+    read, each also written into out/students/KEY/scripts.json."""
+    from .intake import open_hand_in
+    from .similarity import scripts_of
     texts = {}
     for g in graded:
         try:
@@ -225,6 +242,20 @@ def write_class_files(graded: list[Graded], out: Path, worksheet: Optional[Path]
                 texts[g.student.key] = scripts_of(h.root, h.aliases)
         except SubmissionError:
             continue
+        (out / "students" / g.student.key / SCRIPTS_FILE).write_text(
+            json.dumps(texts[g.student.key], ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+            encoding="utf-8")
+    return texts
+
+
+def write_class_files(graded: list[Graded], out: Path, worksheet: Optional[Path],
+                      texts: dict[str, dict[str, str]]) -> None:
+    """class.csv, similarity.csv (over `texts`: student key -> its scripts),
+    summary.html and the filled worksheet, from the graded students."""
+    from .html import summary_page
+    from .similarity import similar_pairs
+
+    write_class_csv(graded, out / "class.csv")
     pairs = similar_pairs(texts)
     names = {g.student.key: g.student.name for g in graded}
     with open(out / "similarity.csv", "w", newline="", encoding="utf-8") as f:

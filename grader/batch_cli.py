@@ -19,25 +19,26 @@ def run_batch(args) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
         TimeRemainingColumn
-    from rich.table import Table
-    from rich.text import Text
 
-    from .batch import Graded, grade_class, read_worksheet
-    from .report import short_name
+    from .batch import Graded, grade_class
     from .submission import SubmissionError
 
     if not args.out:
         return _error(_("--batch needs --out RESULTS: the folder for the results"), 2)
+    shard = None
+    if args.shard:
+        from .shards import parse_shard
+        try:
+            shard = parse_shard(args.shard)
+        except ValueError as e:
+            return _error(str(e), 2)
     submissions, out = Path(args.batch), Path(args.out)
     if not submissions.exists():
         return _error(_("cannot grade {path}: {reason}").format(
             path=submissions, reason=_("no such file or folder")), 2)
-    worksheet = Path(args.worksheet) if args.worksheet else None
-    if worksheet is not None:
-        try:  # a bad worksheet is said now, not after an hour of grading
-            read_worksheet(worksheet)
-        except (OSError, SubmissionError, UnicodeDecodeError) as e:
-            return _error(_("cannot use the worksheet {file}: {reason}").format(file=worksheet, reason=e), 2)
+    worksheet, problem = _worksheet(args)
+    if problem:
+        return _error(problem, 2)
     from .protection import refuse_unprotected
     if refuse_unprotected(args.batch, None, args.unprotected):
         return 2
@@ -68,14 +69,59 @@ def run_batch(args) -> int:
     try:
         with bar:
             graded = grade_class(submissions, out, jobs=args.jobs, force=args.force, worksheet=worksheet,
-                                 exercises=args.exercise, progress=progress, start=start)
+                                 exercises=args.exercise, progress=progress, start=start, shard=shard)
     except SubmissionError as e:
         return _error(_("cannot grade {path}: {reason}").format(path=submissions, reason=e), 2)
-    if not graded:
+    if not graded and shard is None:  # a shard of a small class may have none
         return _error(_("no hand-in found in {path}").format(path=submissions), 2)
+    _results_table(graded, time.monotonic() - started, args.no_color)
+    print(_("Results in {out}: summary.html, class.csv, similarity.csv{worksheet}, students/*/").format(
+        out=out, worksheet=", worksheet.csv" if worksheet else ""))
+    return 0
 
+
+def _worksheet(args):
+    """(--worksheet's path or None, an error message or ''): a bad worksheet
+    is said at once, not after an hour of grading."""
+    from .batch import read_worksheet
+    from .submission import SubmissionError
+    worksheet = Path(args.worksheet) if args.worksheet else None
+    if worksheet is not None:
+        try:
+            read_worksheet(worksheet)
+        except (OSError, SubmissionError, UnicodeDecodeError) as e:
+            return None, _("cannot use the worksheet {file}: {reason}").format(file=worksheet, reason=e)
+    return worksheet, ""
+
+
+def run_merge(args) -> int:
+    """--merge PART... --out RESULTS: the shards' folders put together."""
+    from .shards import merge_classes
+    from .submission import SubmissionError
+    if not args.out:
+        return _error(_("--merge needs --out RESULTS: the folder for the class's results"), 2)
+    worksheet, problem = _worksheet(args)
+    if problem:
+        return _error(problem, 2)
+    started = time.monotonic()
+    try:
+        graded = merge_classes([Path(p) for p in args.merge], Path(args.out), worksheet)
+    except (OSError, SubmissionError) as e:
+        return _error(_("cannot merge the shards: {reason}").format(reason=e), 2)
+    _results_table(graded, time.monotonic() - started, args.no_color)
+    print(_("Results in {out}: summary.html, class.csv, similarity.csv{worksheet}, students/*/").format(
+        out=args.out, worksheet=", worksheet.csv" if worksheet else ""))
+    return 0
+
+
+def _results_table(graded, seconds: float, no_color: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from .report import short_name
     table = Table(title=_("Class results ({n} hand-ins, {seconds:.0f} s)").format(
-        n=len(graded), seconds=time.monotonic() - started))
+        n=len(graded), seconds=seconds))
     exercises = [e["id"] for e in graded[0].report.get("exercises", [])] if graded else []
     table.add_column(_("Student"))
     for ex in exercises:
@@ -86,7 +132,4 @@ def run_batch(args) -> int:
         # a folder's name as it is: no rich markup read in it, its control characters as text
         table.add_row(Text(visible(g.student.name)), *[f"{by_id.get(ex, 0):g}" for ex in exercises],
                       f"{g.report['score']:g} / {g.report['max_score']:g}")
-    Console(no_color=args.no_color, width=max(100, Console().width)).print(table)
-    print(_("Results in {out}: summary.html, class.csv, similarity.csv{worksheet}, students/*/").format(
-        out=out, worksheet=", worksheet.csv" if worksheet else ""))
-    return 0
+    Console(no_color=no_color, width=max(100, Console().width)).print(table)

@@ -2,7 +2,8 @@
    ./grade.sh DIR --all-checks [--seed N] [--rubric FILE]
    ./grade.sh DIR --watch
    ./grade.sh --batch SUBMISSIONS --out RESULTS [--jobs N] [--force] [--worksheet grades.csv]
-              [--unprotected]
+              [--unprotected] [--shard K/N]
+   ./grade.sh --merge PART1 PART2 ... --out RESULTS [--worksheet grades.csv]
    ./grade.sh --gradescope-bundle OUT.zip
    ./grade.sh --vpl-bundle DIR [--vpl-python python3.10]
    ./grade.sh --github-classroom DIR
@@ -84,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
                        help=_("grade other people's code (--batch, or files of another user) even where "
                               "their programs would run with your rights: not root, and no sandbox "
                               "namespaces on this machine"))
+    batch.add_argument("--shard", metavar="K/N",
+                       help=_("with --batch: grade only the K-th of N parts of the class (split by student, "
+                              "the same on every machine); --merge puts the parts together"))
+    batch.add_argument("--merge", metavar="PART", nargs="+",
+                       help=_("put together the folders of the N shards of a class (--batch ... --shard K/N) "
+                              "into --out: the class's files, as one --batch would write them"))
     batch.add_argument("--out", metavar="RESULTS", help=_("with --batch: the folder for the results"))
     batch.add_argument("--force", action="store_true",
                        help=_("with --batch: grade again the hand-ins already graded"))
@@ -274,6 +281,9 @@ def _command(argv) -> int:
             if args.batch:
                 from .batch_cli import run_batch
                 return run_batch(args)
+            if args.merge:
+                from .batch_cli import run_merge
+                return run_merge(args)
             # VPL's jail, made for one evaluation, holds nothing of anyone's
             # (and a stop there would give every student the lowest grade)
             if not args.vpl and refuse_unprotected(None, args.submission, args.unprotected):

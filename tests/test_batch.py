@@ -119,6 +119,67 @@ def test_resuming_grades_only_what_changed(graded_class):
     assert proc.stderr.count("(already graded)") == CLASS_SIZE - 1
 
 
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {str(f.relative_to(folder)): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
+
+
+def test_a_class_graded_as_three_shards_and_merged_is_the_one_batch(graded_class, tmp_path):
+    """--shard K/N on three "machines" (three commands, each given the whole
+    class), then --merge: each hand-in graded once, and the same files as
+    one --batch, byte for byte: class.csv, the worksheet, summary.html, the
+    similarity over the whole class, every student's folder."""
+    base, out, worksheet = graded_class["base"], graded_class["out"], graded_class["worksheet"]
+    # the one batch as the class is now (other tests touched a hand-in): nothing graded again
+    proc = run_batch("--batch", str(base / "submissions"), "--out", str(out), "--worksheet", str(worksheet),
+                     "--exercise", EXERCISE, "--jobs", "2")
+    assert proc.returncode == 0 and proc.stderr.count("(already graded)") == CLASS_SIZE, proc.stderr
+    parts = [tmp_path / f"part{k}" for k in (1, 2, 3)]
+    for k, part in enumerate(parts, 1):
+        proc = run_batch("--batch", str(base / "submissions"), "--out", str(part), "--shard", f"{k}/3",
+                         "--exercise", EXERCISE, "--jobs", "2")
+        assert proc.returncode == 0, proc.stderr
+        assert "(already graded)" not in proc.stderr  # graded here, not reused
+    graded = [sorted(p.name for p in (part / "students").iterdir()) for part in parts]
+    everyone = sorted(p.name for p in (out / "students").iterdir())
+    assert sorted(sum(graded, [])) == everyone  # each hand-in once, in one shard
+    assert all(len(keys) >= CLASS_SIZE // 6 for keys in graded), [len(k) for k in graded]  # a real split
+    merged = tmp_path / "merged"
+    proc = run_batch("--merge", *map(str, parts), "--out", str(merged), "--worksheet", str(worksheet))
+    assert proc.returncode == 0, proc.stderr
+    assert "Class results (40 hand-ins" in proc.stdout
+    ours, theirs = files_under(merged), files_under(out)
+    assert sorted(ours) == sorted(theirs)
+    different = [name for name in ours if ours[name] != theirs[name]]
+    # a student's files differ only where a grading's wall time shows (its report's execution_time)
+    assert all(name.startswith("students/") and name.endswith(("report.json", "feedback.html"))
+               for name in different), different
+    for name in ("class.csv", "similarity.csv", "summary.html", "worksheet.csv"):
+        assert ours[name] == theirs[name], name
+    for name in different:
+        if name.endswith("report.json"):
+            a, b = (json.loads(x[name]) for x in (ours, theirs))
+            a.pop("execution_time"), b.pop("execution_time")
+            assert a == b, name
+
+
+@pytest.mark.parametrize("which, said", [
+    ([1, 2], "shard 3/3 is missing"),
+    ([1, 1, 2, 3], "are both shard 1/3"),
+])
+def test_shards_that_are_not_the_whole_class_are_a_one_line_error(graded_class, tmp_path, which, said):
+    base = graded_class["base"]
+    for k in (1, 2, 3):  # shards of 3 hand-ins: quick
+        archive = zip_class(base / "submissions", tmp_path / "three.zip", count=3)
+        proc = run_batch("--batch", str(archive), "--out", str(tmp_path / f"part{k}"), "--shard", f"{k}/3",
+                         "--exercise", EXERCISE)
+        assert proc.returncode == 0, proc.stderr
+    proc = run_batch("--merge", *[str(tmp_path / f"part{k}") for k in which], "--out", str(tmp_path / "m"))
+    assert proc.returncode == 2 and said in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    bad = run_batch("--batch", str(archive), "--out", str(tmp_path / "x"), "--shard", "4/3")
+    assert bad.returncode == 2 and "--shard K/N" in bad.stderr
+
+
 def zip_class(submissions: Path, archive: Path, first: int = 0, count: int = 10**6) -> Path:
     """Moodle's "Download all submissions" zip of (some of) the class."""
     with zipfile.ZipFile(archive, "w") as z:
@@ -278,3 +339,43 @@ def test_gradescope_bundle_grades_a_submission(tmp_path):
     subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, timeout=600, check=True)
     results = json.loads((root / "results" / "results.json").read_text())
     assert results["score"] == 0 and "submission" in results["output"]
+
+
+CLUSTER = ROOT / "examples" / "cluster"
+
+
+def test_the_slurm_example_grades_a_class_as_its_job_array_would(graded_class, tmp_path):
+    """examples/cluster/: each task of the array run as SLURM would run it
+    (bash, SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT set), then the
+    merge job. No SLURM here: the scripts' own commands are what is tried."""
+    text = (CLUSTER / "grade-shard.sbatch").read_text(encoding="utf-8")
+    assert "#SBATCH --array=1-4" in text  # K from 1: --shard K/N wants 1 <= K <= N
+    archive = zip_class(graded_class["base"] / "submissions", tmp_path / "class.zip", count=6)
+    env = {**os.environ, "GRADER": str(ROOT), "SUBMISSIONS": str(archive), "RESULTS": str(tmp_path / "results"),
+           "SLURM_ARRAY_TASK_COUNT": "3", "TPGRADER_SESSION": "testbatch-"}
+    for k in (1, 2, 3):
+        proc = subprocess.run(["bash", str(CLUSTER / "grade-shard.sbatch"), "--exercise", EXERCISE, "--lang", "en"],
+                              env={**env, "SLURM_ARRAY_TASK_ID": str(k)}, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run(["bash", str(CLUSTER / "merge.sbatch"), "--lang", "en"], env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    with open(tmp_path / "results" / "class" / "class.csv", encoding="utf-8") as f:
+        merged = {r["participant"]: r["total"] for r in csv.DictReader(f)}
+    with open(graded_class["out"] / "class.csv", encoding="utf-8") as f:
+        whole = {r["participant"]: r["total"] for r in csv.DictReader(f)}
+    assert len(merged) == 6 and all(merged[p] == whole[p] for p in merged)
+    submit = (CLUSTER / "submit.sh").read_text(encoding="utf-8")
+    assert "--dependency=\"afterok:$shards\"" in submit and "sbatch --parsable grade-shard.sbatch" in submit
+
+
+def test_the_github_actions_example_is_valid_for_github():
+    pytest.importorskip("check_jsonschema", reason="check-jsonschema is not installed: GitHub's workflow "
+                                                   "schema is not checked")
+    workflow = ROOT / "examples" / "github-actions" / "grade-class.yml"
+    proc = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+                           str(workflow)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    text = workflow.read_text(encoding="utf-8")
+    assert '--shard "$SHARD"' in text and "SHARD: ${{ matrix.shard }}/${{ strategy.job-total }}" in text
+    assert "--merge parts/shard-*" in text and "needs: grade" in text
