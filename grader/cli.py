@@ -210,6 +210,11 @@ def _command(argv) -> int:
     args = _parser().parse_args(argv)
     if args.jobs is not None and args.jobs < 1:
         return _error(_("--jobs must be 1 or more"), 2)
+    if args.shard and not args.batch:
+        return _error(_("--shard K/N goes with --batch: it grades one part of a class"), 2)
+    if args.merge and (args.batch or args.submission):
+        return _error(_("--merge puts graded shards together: give it their folders and --out, "
+                        "not hand-ins to grade"), 2)
     problem = _use_lab_rubric_and_seed(args)
     if problem:
         return _error(problem, 2)

@@ -181,8 +181,15 @@ def test_shards_that_are_not_the_whole_class_are_a_one_line_error(graded_class, 
     proc = run_batch("--merge", *[str(tmp_path / f"part{k}") for k in which], "--out", str(tmp_path / "m"))
     assert proc.returncode == 2 and said in proc.stderr, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
-    bad = run_batch("--batch", str(archive), "--out", str(tmp_path / "x"), "--shard", "4/3")
-    assert bad.returncode == 2 and "--shard K/N" in bad.stderr
+    for options, said in [(["--batch", str(archive), "--out", str(tmp_path / "x"), "--shard", "4/3"], "1 <= K <= N"),
+                          ([str(archive), "--shard", "1/3"], "--shard K/N goes with --batch"),
+                          (["--merge", str(tmp_path / "part1"), "--batch", str(archive), "--out", str(tmp_path / "y")],
+                           "--merge puts graded shards together"),
+                          (["--merge", str(tmp_path / "part1")], "--merge needs --out"),
+                          (["--merge", str(archive), "--out", str(tmp_path / "z")], "is not the folder of a shard")]:
+        bad = run_batch(*options)
+        assert bad.returncode == 2 and said in bad.stderr and len(bad.stderr.strip().splitlines()) == 1, (
+            options, bad.stderr)
 
 
 def zip_class(submissions: Path, archive: Path, first: int = 0, count: int = 10**6) -> Path:
