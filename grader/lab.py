@@ -287,24 +287,21 @@ def lab_files_for_bundle() -> dict[str, bytes]:
     lab = active_lab()
     if lab.path == STATEMENT_LAB_FILE.resolve():
         return {}
+    from .lab_file import _Lines
     fixture = f"bundled/fixtures/{lab.data.fixture.name}"  # in the wheel's package data
     text = lab.path.read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^(\s*fixture\s*=\s*).*$", lambda m: f'{m.group(1)}"{fixture}"', text, count=1)
-    text = re.sub(r"(?m)^rubric\s*=.*\n?", "", text)
     files = {f"labs/{fixture}": lab.data.fixture.read_bytes()}
-    # the check files of the lab's own exercises, beside the fixture
-    own = {key: ex.checks for key, ex in lab.exercises.items() if ex.checks is not None}
-    lines, table = [], ""
-    for line in text.split("\n"):
-        header = re.match(r"\s*\[\s*([^\]]+?)\s*\]", line)
-        table = header.group(1).replace('"', "").replace(" ", "") if header else table
-        key = table[len(OWN_TABLE) + 1:] if table.startswith(OWN_TABLE + ".") else None
-        if key in own and re.match(r"\s*checks\s*=", line):
-            checks = f"bundled/checks/{own[key].name}"
-            files[f"labs/{checks}"] = own[key].read_bytes()
-            line = f'checks = "{checks}"'
-        lines.append(line)
-    files[f"labs/{BUNDLED_LAB_FILE.name}"] = "\n".join(lines).encode("utf-8")
+    # the check files of the lab's own exercises, beside the fixture; their
+    # `checks =` lines found as the lab file's errors find a key's line
+    lines, where = text.split("\n"), _Lines(text).keys
+    for key, ex in lab.exercises.items():
+        if ex.checks is not None:
+            checks = f"bundled/checks/{ex.checks.name}"
+            files[f"labs/{checks}"] = ex.checks.read_bytes()
+            lines[where[f"{OWN_TABLE}.{key}.checks"] - 1] = f'checks = "{checks}"'
+    text = re.sub(r"(?m)^(\s*fixture\s*=\s*).*$", lambda m: f'{m.group(1)}"{fixture}"', "\n".join(lines), count=1)
+    text = re.sub(r"(?m)^rubric\s*=.*\n?", "", text)
+    files[f"labs/{BUNDLED_LAB_FILE.name}"] = text.encode("utf-8")
     return files
 
 

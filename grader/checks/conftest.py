@@ -16,26 +16,14 @@ def scenarios(grading):
         yield futures
 
 
-@pytest.fixture(scope="module")
-def selling_out(scenarios):
-    return scenarios["selling_out"].result()
+def _result_of(name: str):
+    """The fixture `name`: the result of that scenario (its future's)."""
+    @pytest.fixture(scope="module", name=name)
+    def result(scenarios):
+        return scenarios[name].result()
+    return result
 
 
-@pytest.fixture(scope="module")
-def queue(scenarios):
-    return scenarios["queue"].result()
-
-
-@pytest.fixture(scope="module")
-def queued_at_end(scenarios):
-    return scenarios["queued_at_end"].result()
-
-
-@pytest.fixture(scope="module")
-def no_server(scenarios):
-    return scenarios["no_server"].result()
-
-
-@pytest.fixture(scope="module")
-def server_gone(scenarios):
-    return scenarios["server_gone"].result()
+# pytest finds a conftest's fixtures among its module's names
+selling_out, queue, queued_at_end, no_server, server_gone = (
+    _result_of(name) for name in ("selling_out", "queue", "queued_at_end", "no_server", "server_gone"))
