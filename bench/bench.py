@@ -172,9 +172,11 @@ def _measure_all(args, submissions: list[Path], row, tmp: Path) -> None:
         for jobs in [None if j == "default" else int(j) for j in args.class_jobs.split(",")]:
             out = tmp / "class-results"
             # the class is the project's own variants (no hostile one): graded also
-            # where nothing would protect the user (not root, no namespaces)
+            # where nothing would protect the user (not root, no namespaces); as
+            # root the option is not needed, and a grader before it (--against) has none
+            unprotected = ["--unprotected"] if os.geteuid() != 0 else []
             command = [sys.executable, "-m", "grader", "--batch", str(class_dir), "--out", str(out),
-                       "--force", "--unprotected", *(["--jobs", str(jobs)] if jobs else [])]
+                       "--force", *unprotected, *(["--jobs", str(jobs)] if jobs else [])]
             row(f"class of {args.class_size}", f"--jobs {jobs}" if jobs else "--jobs default", command,
                 False, args.class_runs or args.runs)
 

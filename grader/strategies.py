@@ -27,20 +27,19 @@ from .lab import DataFile, active_lab
 _LETTERS = "abcdefghijklmnopqrstuvwxyzéèêëàâîïôöüçñ"
 
 
-def _word():
-    return st.builds(
-        lambda first, rest: first.upper() + rest,
-        st.sampled_from(_LETTERS), st.text(alphabet=_LETTERS, min_size=1, max_size=7),
-    )
+_WORDS = st.lists(st.builds(lambda first, rest: first.upper() + rest,
+                            st.sampled_from(_LETTERS), st.text(alphabet=_LETTERS, min_size=1, max_size=7)),
+                  min_size=1, max_size=3)
+_JOINS = st.sampled_from([" ", "-", "'"])
 
 
 @st.composite
 def _compound(draw):
     """Words joined by a space, a hyphen or an apostrophe: never at the ends."""
-    words = draw(st.lists(_word(), min_size=1, max_size=3))
+    words = draw(_WORDS)
     text = words[0]
     for w in words[1:]:
-        text += draw(st.sampled_from([" ", "-", "'"])) + w
+        text += draw(_JOINS) + w
     return text
 
 
@@ -48,16 +47,35 @@ def field_values(data: DataFile, field: str):
     """What a generated line holds in `field`: the lab's samples (the
     fixture's by default), a year between the lowest and the highest of
     them for the birth year, invented words too where the lab says so."""
-    if field == data.roles["birth_year"]:
-        return st.integers(*data.birth_years()).map(str)
-    values = st.sampled_from(data.samples(field))
-    return st.one_of(values, _compound()) if field in data.invented else values
+    def make():
+        if field == data.roles["birth_year"]:
+            return st.integers(*data.birth_years()).map(str)
+        values = st.sampled_from(data.samples(field))
+        return st.one_of(values, _compound()) if field in data.invented else values
+    return _made_once(data, field, make)
 
 
 @st.composite
 def player_lines(draw, data: Optional[DataFile] = None):
     data = data or active_lab().data
     return data.separator.join(draw(field_values(data, f)) for f in data.fields)
+
+
+def _made_once(data: DataFile, what: str, make):
+    """The strategy `make()` for this lab's data file, made at its first use
+    only: a strategy made afresh at each draw is checked afresh by
+    hypothesis, which cost more than the draw itself (the same values are
+    drawn either way)."""
+    made = _STRATEGIES.get((id(data), what))
+    if made is None or made[0] is not data:
+        made = _STRATEGIES[(id(data), what)] = (data, make())
+    return made[1]
+
+
+# (id of a lab's DataFile, what) -> (that DataFile, the strategy); the
+# DataFile is kept so that its id stays its own.
+_STRATEGIES: dict = {}
+_DAYS = st.dates(min_value=date(2022, 1, 1), max_value=date(2099, 12, 31))
 
 
 def nation_of(line: str, data: Optional[DataFile] = None) -> str:
@@ -80,13 +98,13 @@ class FootCase:
 @st.composite
 def foot_cases(draw, data: Optional[DataFile] = None) -> FootCase:
     data = data or active_lab().data
-    lines = draw(st.lists(player_lines(data), min_size=1, max_size=10))
+    lines = draw(_made_once(data, "lines", lambda: st.lists(player_lines(data), min_size=1, max_size=10)))
     # Usually a nation of the file, sometimes one that is absent.
     present = sorted({nation_of(ln, data) for ln in lines})
     nation = draw(st.one_of(st.sampled_from(present), st.sampled_from(present),
                             st.sampled_from(data.samples(data.roles["key"]))))
     final_newline = draw(st.booleans())
-    day = draw(st.dates(min_value=date(2022, 1, 1), max_value=date(2099, 12, 31)))
+    day = draw(_DAYS)
     text = "\n".join(lines) + ("\n" if final_newline else "")
     return FootCase(text, nation, datetime(day.year, day.month, day.day, 10, 0))
 
@@ -231,11 +249,15 @@ def _without_local_constants() -> None:
 
 _without_local_constants()
 
+# Generated files a check runs by default, after the explicit cases. Each is
+# a program run or two, and a hypothesis draw (~20 ms of the grader's CPU).
+GENERATED_FILES = 8
+
 # Deterministic (same examples on every run), no example database written to
 # disk, no shrinking (each example runs a program: a failing one is shown as it
 # was generated, and files are kept short so that it reads well).
 PROPERTY_SETTINGS = settings(
-    max_examples=8,
+    max_examples=GENERATED_FILES,
     derandomize=True,
     database=None,
     deadline=None,

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Callable, Optional, Sequence
 
-from hypothesis import example, given, seed
+from hypothesis import example, given, seed, settings
 
 from grader import draws
 from grader.feedback import Cause, fail
@@ -20,7 +20,7 @@ from grader.kit.evidence import (BRIEF_FILE_LINES, PROBE_TIMEOUT, brief_run, fai
                                  fail_if_traceback, fail_run, raw_index, readable_diff, show_run)
 from grader.kit.fakes import CONSUMER, PRODUCER
 from grader.lab import active_lab
-from grader.strategies import EXPLICIT_CASES, foot_cases, FootCase, PROPERTY_SETTINGS
+from grader.strategies import EXPLICIT_CASES, foot_cases, FootCase, GENERATED_FILES, PROPERTY_SETTINGS
 
 
 def diff_lines(lines: Sequence[str], expected: Sequence[Player], year: int) -> str:
@@ -396,11 +396,12 @@ def with_foot_file(sandbox: Sandbox, text: str, today: datetime) -> None:
     sandbox.today = today
 
 
-def for_each_foot_case(body: Callable[[FootCase], None]) -> None:
-    """Run `body(case)` on the explicit and the generated foot_2020.txt cases
-    (hypothesis, deterministic); the first failure fails the check."""
+def for_each_foot_case(body: Callable[[FootCase], None], generated: int = GENERATED_FILES) -> None:
+    """Run `body(case)` on the explicit foot_2020.txt cases, then on
+    `generated` generated ones (hypothesis, deterministic: fewer are the first
+    of the same draw); the first failure fails the check."""
     purpose = f"{body.__module__}.{body.__qualname__}"
-    prop = PROPERTY_SETTINGS(given(case=foot_cases())(body))
+    prop = settings(PROPERTY_SETTINGS, max_examples=generated)(given(case=foot_cases())(body))
     for i, case in enumerate(EXPLICIT_CASES):
         # the trap stays, its day follows the grading seed
         prop = example(case=replace(case, today=draws.today(case.today, f"{purpose}:{i}")))(prop)

@@ -286,14 +286,22 @@ def shown_bytes(data: bytes) -> str:
 
 @dataclass
 class RandomOrders:
-    """20 single orders, the client's random module driven a different way
+    """6 single orders, the client's random module driven a different way
     each time, against servers started afresh whenever the stock runs low."""
     scenario: Scenario  # the last one
     orders: list[tuple[str, Optional[int]]]  # (how random was driven, the quantity ordered)
 
 
+# "low" and "high" drive the client's random module to the ends of the range
+# it is asked for: they show a range wrong at either end. The seeded orders
+# only show that the order follows the draw (a client that ignores random
+# orders the same every time), which four seeds show as well as the 18 there
+# were until issue 28: each order is a client run, and a server every few.
+RANDOM_SEEDS = range(101, 105)
+
+
 def run_random_orders(make: MakeSandbox) -> RandomOrders:
-    drives = ["low", "high"] + [seeded(n) for n in range(101, 119)]
+    drives = ["low", "high"] + [seeded(n) for n in RANDOM_SEEDS]
     orders: list[tuple[str, Optional[int]]] = []
     sc, stock, seen = None, 0, 0
     for drive in drives:
