@@ -220,6 +220,7 @@ def grade(submission_dir: Path, exercises: Optional[list[str]] = None,
         if "wine_bottles" in wanted:
             import_module("grader.kit.wine.grading")
         precompile_inject()  # once, not by every worker at once (a fresh install has no bytecode yet)
+        _warm_pytest(wanted)
         gc.freeze()  # fewer pages copied into each worker (copy on write)
         # the longest first, so that the last to start are short
         ordered = sorted(wanted, key=lambda ex: -EXPECTED_SECONDS.get(ex, 1))
@@ -340,24 +341,11 @@ def _grade_here(submission_dir: Path, exercises: list[str],
     except RubricError as e:
         raise GraderBug(str(e)) from None
     collector = _Collector(GradingContext(submission), rubric, visible_only)
-    args = [
-        # one module per exercise: the grader's, or the lab's own check file
-        *[str(check_file(ex)) for ex in exercises],
-        "-c", str(CHECKS_DIR / "pytest.ini"),
-        "--rootdir", str(CHECKS_DIR),
-        "-p", "no:cacheprovider",
-        "-p", "no:terminal",
-        "-p", "no:stepwise",
-        # the checks report through CheckFailed, never a bare assert: rewriting
-        # them (and what they import) would cost half a second per worker
-        "--assert=plain",
-    ]
     saved_cwd = os.getcwd()
     set_hypothesis_home_dir(_hypothesis_home(Path(submission_dir)))
     try:
         gc.freeze()  # fewer pages written after each fork of a student program (copy on write)
-        # the kit's fixtures (sandbox...) reach a check file outside checks/ too
-        code = pytest.main(args, plugins=[collector, kit_fixtures])
+        code = _run_pytest(exercises, [collector])
     finally:
         os.chdir(saved_cwd)
     if code == pytest.ExitCode.INTERRUPTED:
@@ -370,3 +358,51 @@ def _grade_here(submission_dir: Path, exercises: list[str],
         raise GraderBug("; ".join(collector.errors))
     facts = {"shared_network": shared_network_reason(), "no_namespaces": namespaces_unavailable()}
     return list(collector.results.values()), facts
+
+
+# The pytest plugins a grading loads, by module name: pytest-timeout (the
+# checks' last guard, timeout in checks/pytest.ini) and hypothesis's. Nothing
+# else that pytest would find installed beside them: the grader's user may
+# have pytest-randomly (which reorders the checks and reseeds random),
+# pytest-xdist, or anyio's plugin, which watchfiles brings and whose import
+# cost 40 ms of CPU in each worker.
+PYTEST_PLUGINS = ("pytest_timeout", "_hypothesis_pytestplugin")
+
+
+def _run_pytest(exercises: list[str], plugins: list, collect_only: bool = False) -> int:
+    """pytest on the check modules of `exercises` (the grader's, or the lab's
+    own check file), with the kit's fixtures (sandbox...) as a plugin, so
+    that a check file outside checks/ gets them too."""
+    args = [
+        *[str(check_file(ex)) for ex in exercises],
+        "-c", str(CHECKS_DIR / "pytest.ini"),
+        "--rootdir", str(CHECKS_DIR),
+        *[a for plugin in PYTEST_PLUGINS for a in ("-p", plugin)],
+        "-p", "no:cacheprovider",
+        "-p", "no:terminal",
+        "-p", "no:stepwise",
+        # the checks report through CheckFailed, never a bare assert: rewriting
+        # them (and what they import) would cost half a second per worker
+        "--assert=plain",
+        *(["--collect-only"] if collect_only else []),
+    ]
+    saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        return pytest.main(args, plugins=[*plugins, kit_fixtures])
+    finally:
+        if saved is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
+
+
+def _warm_pytest(exercises: list[str]) -> None:
+    """A pytest session that only collects, here, before the workers fork:
+    each worker's own session then costs half of what a process's first one
+    does (40 ms of CPU, not 80)."""
+    saved_cwd = os.getcwd()
+    try:
+        _run_pytest(exercises, [], collect_only=True)
+    finally:
+        os.chdir(saved_cwd)

@@ -184,3 +184,25 @@ def test_a_wine_grading_whose_checks_fail_while_scenarios_run_parses_in_one_thre
     calls = log.read_text().splitlines() if log.exists() else []
     assert [c for c in calls if not c.startswith("MainThread ")] == []
     assert [c for c in calls if ":pytest_runtest_makereport" in c] == []
+
+
+def test_a_grading_loads_its_own_pytest_plugins_and_none_other_installed():
+    """Issue 28: pytest-timeout (the checks' last guard: 60 s in
+    checks/pytest.ini) and hypothesis's plugin, named by the runner; not a
+    plugin pytest would find installed beside them, like anyio's (watchfiles
+    brings it; its import cost each worker 40 ms) or an instructor's
+    pytest-randomly, which would reorder the checks."""
+    import importlib.util
+    out = run("""
+        from grader.runner import _run_pytest
+        class Spy:
+            def pytest_configure(self, config):
+                pm = config.pluginmanager
+                names = [n for n, p in pm.list_name_plugin() if p is not None]
+                print(pm.hasplugin("pytest_timeout"), config.getini("timeout"),
+                      any("hypothesis" in n for n in names), any("anyio" in n for n in names))
+        _run_pytest(["chrono"], [Spy()], collect_only=True)
+    """)
+    assert out == "True 60 True False"
+    # the last check means something only where anyio is installed
+    assert importlib.util.find_spec("anyio") is not None
