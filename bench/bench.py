@@ -115,7 +115,8 @@ def main() -> int:
     figures: dict = {"runs": args.runs, "cores": os.cpu_count(), "rows": []}
     print(f"{'what':<34} {'exercise':<20} {'wall s':>7} {'min':>7} {'max':>7} {'cpu s':>7} {'peak MiB':>8}"
           + (f" {'real-time':>9} {'ratio':>7}" if args.real_time else "")
-          + f"   (median of {args.runs} runs)")
+          + f"   (median of {args.runs} runs"
+          + (f"; a class: of {args.class_runs} runs)" if args.class_size and args.class_runs else ")"))
 
     def row(label: str, what: str, command: list[str], real_time: bool, runs: int) -> dict:
         if against:  # alternated, so that both see the same machine

@@ -74,9 +74,7 @@ def run_batch(args) -> int:
         return _error(_("cannot grade {path}: {reason}").format(path=submissions, reason=e), 2)
     if not graded and shard is None:  # a shard of a small class may have none
         return _error(_("no hand-in found in {path}").format(path=submissions), 2)
-    _results_table(graded, time.monotonic() - started, args.no_color)
-    print(_("Results in {out}: summary.html, class.csv, similarity.csv{worksheet}, students/*/").format(
-        out=out, worksheet=", worksheet.csv" if worksheet else ""))
+    _say_results(graded, time.monotonic() - started, args.no_color, out, worksheet)
     return 0
 
 
@@ -108,10 +106,15 @@ def run_merge(args) -> int:
         graded = merge_classes([Path(p) for p in args.merge], Path(args.out), worksheet)
     except (OSError, SubmissionError) as e:
         return _error(_("cannot merge the shards: {reason}").format(reason=e), 2)
-    _results_table(graded, time.monotonic() - started, args.no_color)
-    print(_("Results in {out}: summary.html, class.csv, similarity.csv{worksheet}, students/*/").format(
-        out=args.out, worksheet=", worksheet.csv" if worksheet else ""))
+    _say_results(graded, time.monotonic() - started, args.no_color, args.out, worksheet)
     return 0
+
+
+def _say_results(graded, seconds: float, no_color: bool, out, worksheet) -> None:
+    """The class's table, then where its files are."""
+    _results_table(graded, seconds, no_color)
+    print(_("Results in {out}: summary.html, class.csv, similarity.csv{worksheet}, students/*/").format(
+        out=out, worksheet=", worksheet.csv" if worksheet else ""))
 
 
 def _results_table(graded, seconds: float, no_color: bool) -> None:
