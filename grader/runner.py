@@ -341,13 +341,9 @@ def _grade_here(submission_dir: Path, exercises: list[str],
     except RubricError as e:
         raise GraderBug(str(e)) from None
     collector = _Collector(GradingContext(submission), rubric, visible_only)
-    saved_cwd = os.getcwd()
     set_hypothesis_home_dir(_hypothesis_home(Path(submission_dir)))
-    try:
-        gc.freeze()  # fewer pages written after each fork of a student program (copy on write)
-        code = _run_pytest(exercises, [collector])
-    finally:
-        os.chdir(saved_cwd)
+    gc.freeze()  # fewer pages written after each fork of a student program (copy on write)
+    code = _run_pytest(exercises, [collector])
     if code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
     if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR):
@@ -372,7 +368,8 @@ PYTEST_PLUGINS = ("pytest_timeout", "_hypothesis_pytestplugin")
 def _run_pytest(exercises: list[str], plugins: list, collect_only: bool = False) -> int:
     """pytest on the check modules of `exercises` (the grader's, or the lab's
     own check file), with the kit's fixtures (sandbox...) as a plugin, so
-    that a check file outside checks/ gets them too."""
+    that a check file outside checks/ gets them too. The current folder is
+    the same after it."""
     args = [
         *[str(check_file(ex)) for ex in exercises],
         "-c", str(CHECKS_DIR / "pytest.ini"),
@@ -386,11 +383,12 @@ def _run_pytest(exercises: list[str], plugins: list, collect_only: bool = False)
         "--assert=plain",
         *(["--collect-only"] if collect_only else []),
     ]
-    saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    saved, saved_cwd = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"), os.getcwd()
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     try:
         return pytest.main(args, plugins=[*plugins, kit_fixtures])
     finally:
+        os.chdir(saved_cwd)
         if saved is None:
             os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
         else:
@@ -401,8 +399,4 @@ def _warm_pytest(exercises: list[str]) -> None:
     """A pytest session that only collects, here, before the workers fork:
     each worker's own session then costs half of what a process's first one
     does (40 ms of CPU, not 80)."""
-    saved_cwd = os.getcwd()
-    try:
-        _run_pytest(exercises, [], collect_only=True)
-    finally:
-        os.chdir(saved_cwd)
+    _run_pytest(exercises, [], collect_only=True)

@@ -30,7 +30,7 @@ PRODUCER_LOG = ".tpgrader-producer-calls"
 # they show the filter and the ages on files the scripts have not met; each
 # costs a run (two for the consumer) and a hypothesis draw, and the 4 are the
 # first 4 of the 8 there were until issue 28.
-GENERATED_FILES = 4
+I4_GENERATED_FILES = 4
 
 
 def with_reference_producer(sandbox) -> str:
@@ -88,7 +88,7 @@ def test_subproc_generated_files(sandbox):
         players.with_foot_file(sandbox, case.text, case.today)
         players.check_lines_unchanged(sandbox, SUBPROC, [case.nation], case.text, case.nation,
                                      context=case.describe())
-    players.for_each_foot_case(body, generated=GENERATED_FILES)
+    players.for_each_foot_case(body, generated=I4_GENERATED_FILES)
 
 
 # --- the consumer ---------------------------------------------------------
@@ -201,7 +201,7 @@ def test_parent_generated_files(consumer):
         players.with_foot_file(sandbox, case.text, case.today)
         players.check_players(sandbox, PARENT, [case.nation], case.text, case.nation,
                              context=case.describe() + "\n" + note)
-    players.for_each_foot_case(body, generated=GENERATED_FILES)
+    players.for_each_foot_case(body, generated=I4_GENERATED_FILES)
 
 
 @check(EX, "parent_blank_lines", N_("Consumer: no blank line between the players (./joueurs_nation_parent.py fr)"))
