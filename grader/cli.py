@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 import time
 import traceback
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import i18n
+from .command import catch_early_stops, early_stop
 from .i18n import _
 
 _STARTED = time.monotonic()  # --time-limit counts from the command's start
@@ -168,20 +168,10 @@ def _use_lab_rubric_and_seed(args) -> str:
     return ""
 
 
-_early_stop: list[int] = []
-
-
-def _stopped_early(signum, _frame):
-    # Stopped before the grading began (nothing to clean up yet): not with a
-    # traceback of whatever was being imported.
-    _early_stop.append(signum)
-    sys.exit(128 + signum)
-
-
 def _stop_seen() -> Optional[int]:
     """The signal that stopped the command, None if none did."""
-    if _early_stop:
-        return _early_stop[0]
+    if early_stop() is not None:
+        return early_stop()
     leftovers = sys.modules.get(f"{__package__}.harness.leftovers")  # the command's session, if it began
     return leftovers.stop_signal() if leftovers is not None and leftovers.stop_requested() else None
 
@@ -201,9 +191,7 @@ def main(argv=None) -> int:
 
 
 def _command(argv) -> int:
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(sig) != signal.SIG_IGN:
-            signal.signal(sig, _stopped_early)
+    catch_early_stops()  # already done by command.main; again for a caller of main() (tests, the kit)
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _language_from(argv)
     i18n.set_language(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)

@@ -292,7 +292,7 @@ def main():
     sys.path.insert(0, lib)
     # for the grader's own python processes (a class grading's, the sandbox's holder)
     os.environ["PYTHONPATH"] = os.pathsep.join([lib] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
-    from grader.cli import main as grade
+    from grader.command import main as grade
     sys.exit(grade(sys.argv[1:]))
 
 

@@ -37,7 +37,7 @@ _tp_install() {
     site="$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" || return 1
     printf '%s\n' "$_tp_root" > "$site/tp-grader-checkout.pth"
     # the command `pip install -e` used to make
-    printf '#!%s\nimport sys\nfrom grader.cli import main\nsys.exit(main())\n' "$py" > "$_tp_venv/bin/tp-grader"
+    printf '#!%s\nimport sys\nfrom grader.command import main\nsys.exit(main())\n' "$py" > "$_tp_venv/bin/tp-grader"
     chmod +x "$_tp_venv/bin/tp-grader"
 }
 

@@ -1,3 +1,5 @@
+import contextlib
+import fcntl
 import json
 import os
 import re
@@ -96,18 +98,126 @@ def report_too_long(text: str, report_lines: int = 200, block_lines: int = 30) -
     return found + [f"{n} lines from {first[:80]!r}" for first, n in failure_blocks(text) if n > block_lines]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def nothing_left_behind():
-    """After the whole suite: no process of the tests' gradings (their
-    markers start with "test"), no sandbox folder of theirs. What was there
-    before the suite started (another suite on the machine, or one killed
-    half-way) is not this suite's to answer for."""
-    def leftovers() -> dict[str, str]:
-        processes = {line.split()[0]: line for line in marked_processes("test")}  # pid: description
-        return processes | {str(p): str(p) for p in Path(tempfile.gettempdir()).glob("tp-grader-test*")}
-    before = leftovers()
-    yield
-    assert [what for key, what in leftovers().items() if key not in before] == []
+# ./run-tests.sh runs the tests side by side, in several pytest-xdist
+# workers on one machine. Most tests only look at what they started; a test
+# marked `alone` judges the whole machine (the free space of /tmp, every
+# process of the sandbox uids, every hand-in folder), or loads it so that
+# others would be judged under it, so it runs while no other test runs. Every
+# test holds the room shared, a test alone holds it whole; the turnstile
+# keeps new tests out while a test alone waits for the room to empty (flock
+# alone would let the shared holders take turns and starve it).
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # None: the tests run one after another, or the controller
+
+# Files whose tests share what one worker makes once and the machine holds
+# once: they go to one worker, one after another. VPL's bundle (a session
+# fixture) and its execution server, which installs into /usr/sbin/vpl; the
+# teaching assistant's account. (By file, not by xdist_group marks: pytest-xdist
+# 3.8 groups by renaming a test, which pytest 9 no longer lets it do.)
+SAME_WORKER = {"tests/test_vpl.py": "vpl", "tests/test_vpl_jail.py": "vpl",
+               "tests/test_as_a_user.py": "teaching assistant"}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Each test to the next free worker (xdist's "load"), except the files
+    of SAME_WORKER, each group whole to one worker."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SameWorkerScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return SAME_WORKER.get(nodeid.split("::")[0], nodeid)
+    return SameWorkerScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items):
+    """With workers, the groups of SAME_WORKER first: each goes whole to
+    one worker, and started last it would run on after every other test. The
+    tests alone last: one after another, each waits once for the room to
+    empty, not every time for the longest test then running."""
+    if WORKER is not None:
+        def order(item) -> int:
+            if item.nodeid.split("::")[0] in SAME_WORKER:
+                return 0
+            return 2 if item.get_closest_marker("alone") else 1
+        items.sort(key=order)  # stable: in their order otherwise
+
+
+class Turns:
+    """The room and its turnstile, two lock files that every worker of one
+    run opens (in pytest's temporary folder of the run, which pytest keeps
+    and later removes, as it does the tests' tmp_path)."""
+
+    def __init__(self, folder: Path):
+        self.room, self.turnstile = (os.open(folder / name, os.O_RDWR | os.O_CREAT, 0o600)
+                                     for name in ("tp-grader-room.lock", "tp-grader-turnstile.lock"))
+
+    @contextlib.contextmanager
+    def hold(self, alone: bool):
+        fcntl.flock(self.turnstile, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(self.room, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        finally:
+            if not alone:
+                fcntl.flock(self.turnstile, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(self.room, fcntl.LOCK_UN)
+            if alone:
+                fcntl.flock(self.turnstile, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def turns(tmp_path_factory) -> Optional[Turns]:
+    # each worker's base temporary folder is a folder of the run's own
+    return Turns(tmp_path_factory.getbasetemp().parent) if WORKER else None
+
+
+@pytest.fixture(autouse=True)
+def taking_turns(request, turns):
+    """Each test in its turn: shared, or alone if it is marked so."""
+    if turns is None:
+        yield
+        return
+    with turns.hold(alone=request.node.get_closest_marker("alone") is not None):
+        yield
+
+
+def _leftovers() -> dict[str, str]:
+    """The tests' gradings' processes (their markers start with "test") and
+    sandbox folders on the machine: {pid or path: description}."""
+    processes = {line.split()[0]: line for line in marked_processes("test")}
+    return processes | {str(p): str(p) for p in Path(tempfile.gettempdir()).glob("tp-grader-test*")}
+
+
+# After the whole suite (after every worker's, with pytest-xdist): nothing
+# of the tests' gradings is left. What was there before it started (another
+# suite on the machine, or one killed half-way) is not this suite's to
+# answer for.
+def pytest_sessionstart(session):
+    if WORKER is None:
+        session.config.stash[_BEFORE] = _leftovers()
+
+
+@pytest.hookimpl(trylast=True)  # after the session fixtures' teardown (a teaching assistant's checkout is one)
+def pytest_sessionfinish(session):
+    if WORKER is None and _BEFORE in session.config.stash:
+        before = session.config.stash[_BEFORE]
+        left = [what for key, what in _leftovers().items() if key not in before]
+        session.config.stash[_LEFT] = left
+        if left:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    left = terminalreporter.config.stash.get(_LEFT, [])
+    if left:
+        terminalreporter.section("left behind by the tests' gradings", sep="!", red=True)
+        for what in left:
+            terminalreporter.write_line(what)
+
+
+_BEFORE, _LEFT = pytest.StashKey[dict](), pytest.StashKey[list]()
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 import zipfile
 import zlib
 from pathlib import Path
@@ -25,10 +26,13 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 def run_batch(*args, env=None) -> subprocess.CompletedProcess:
-    session = "testbatch-"
-    return subprocess.run([sys.executable, "-m", "grader", *args, "--lang", "en"], cwd=ROOT,
+    """The command, run to its end; no process it started is left."""
+    session = f"testbatch{uuid.uuid4().hex[:8]}-"
+    proc = subprocess.run([sys.executable, "-m", "grader", *args, "--lang", "en"], cwd=ROOT,
                           capture_output=True, text=True, timeout=1800,
                           env={**os.environ, **(env or {}), "TPGRADER_SESSION": session})
+    assert marked_processes(session) == []
+    return proc
 
 
 def moodle_worksheet(roster: list[dict], path: Path, extra: int = 2) -> list[list[str]]:
@@ -84,7 +88,6 @@ def test_a_class_is_graded_in_one_command(graded_class):
             assert row["total"] == "0", r
         if r["variant"].startswith("jpn_"):  # loses points in this exercise
             assert float(row["total"]) < float(row["max_total"]), r
-    assert marked_processes("testbatch") == []
 
 
 def test_the_worksheet_keeps_every_row_and_column_with_grade_and_feedback_filled(graded_class):
@@ -363,8 +366,9 @@ def test_the_slurm_example_grades_a_class_as_its_job_array_would(graded_class, t
     text = (CLUSTER / "grade-shard.sbatch").read_text(encoding="utf-8")
     assert "#SBATCH --array=1-4" in text  # K from 1: --shard K/N wants 1 <= K <= N
     archive = zip_class(graded_class["base"] / "submissions", tmp_path / "class.zip", count=6)
+    session = f"testbatch{uuid.uuid4().hex[:8]}-"
     env = {**os.environ, "GRADER": str(ROOT), "SUBMISSIONS": str(archive), "RESULTS": str(tmp_path / "results"),
-           "SLURM_ARRAY_TASK_COUNT": "3", "TPGRADER_SESSION": "testbatch-"}
+           "SLURM_ARRAY_TASK_COUNT": "3", "TPGRADER_SESSION": session}
     for k in (1, 2, 3):
         proc = subprocess.run(["bash", str(CLUSTER / "grade-shard.sbatch"), "--exercise", EXERCISE, "--lang", "en"],
                               env={**env, "SLURM_ARRAY_TASK_ID": str(k)}, capture_output=True, text=True, timeout=600)
@@ -377,6 +381,7 @@ def test_the_slurm_example_grades_a_class_as_its_job_array_would(graded_class, t
     with open(graded_class["out"] / "class.csv", encoding="utf-8") as f:
         whole = {r["participant"]: r["total"] for r in csv.DictReader(f)}
     assert len(merged) == 6 and all(merged[p] == whole[p] for p in merged)
+    assert marked_processes(session) == []
     submit = (CLUSTER / "submit.sh").read_text(encoding="utf-8")
     assert "--dependency=\"afterok:$shards\"" in submit and "sbatch --parsable grade-shard.sbatch" in submit
 

@@ -1,6 +1,8 @@
 """The harness through which every student program runs."""
 import os
 import signal
+import subprocess
+import sys
 import time
 import textwrap
 from datetime import datetime
@@ -8,6 +10,7 @@ from datetime import datetime
 import psutil
 import pytest
 
+from conftest import ROOT
 from grader.harness import RUN_MARKER, RUNS_AS_OTHER_USER, MissingScript, Sandbox
 from grader.submission import Submission
 
@@ -442,3 +445,32 @@ def test_a_new_thread_runs_only_once_the_thread_that_started_it_waits(submission
         racy, joins = sb.run("racy.py"), sb.run("joins.py")
     assert racy.stdout == str([1] * 20) + "\n", racy.stdout + racy.stderr
     assert joins.stdout == "['ran'] False\n", joins.stdout + joins.stderr
+
+
+SUBREAPER_AFTER = """
+import ctypes, sys
+from pathlib import Path
+
+def subreaper() -> int:
+    flag = ctypes.c_int(-1)
+    ctypes.CDLL(None).prctl(37, ctypes.byref(flag), 0, 0, 0)  # PR_GET_CHILD_SUBREAPER
+    return flag.value
+
+import grader.harness.processes, grader.harness.sandbox
+print(subreaper())
+from grader.harness import Sandbox
+from grader.submission import Submission
+with Sandbox(Submission(Path(sys.argv[1]))):
+    print(subreaper())
+"""
+
+
+def test_a_process_takes_the_orphans_of_programs_once_it_starts_them_not_when_it_imports_the_harness(tmp_path):
+    """An orphan comes to the nearest subreaper, which must reap it: a zombie
+    answers kill(pid, 0) as a live process does. The test suite's controller
+    reads the harness without starting programs; made a subreaper at import,
+    it kept the orphans of VPL's server as zombies, and the server took its
+    finished runner for a running one until its time limit."""
+    done = subprocess.run([sys.executable, "-c", SUBREAPER_AFTER, str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["0", "1"], done.stdout + done.stderr

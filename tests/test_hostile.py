@@ -20,6 +20,10 @@ from grader.harness import namespaces
 from grader.harness import RUN_MARKER, RUNS_AS_OTHER_USER, SANDBOX_UIDS
 from variants import SUBMISSIONS, build, load, touched_exercises
 
+# each judges the whole machine (every sandbox uid's processes, the free space
+# of /tmp) and loads it hard: no other test runs meanwhile (conftest.Turns)
+pytestmark = pytest.mark.alone
+
 MARK = "tp-grader-hostile-was-here"
 
 

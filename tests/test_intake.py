@@ -97,6 +97,7 @@ def test_what_cannot_be_graded_is_a_one_line_error(tmp_path):
             open_hand_in(tmp_path / path)
 
 
+@pytest.mark.alone  # every hand-in folder of the machine: another test's grading of a zip has one
 def test_a_zipped_hand_in_is_graded_on_its_merits(tmp_path):
     folder = lay_out(tmp_path / "src", {
         "Mon TP/joueurs_par_nation.py": "joueurs_par_nation.py",

@@ -8,6 +8,7 @@ import tempfile
 import textwrap
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -233,20 +234,23 @@ def test_an_unprivileged_user_gets_namespaces_too(tmp_path, landlock):
 
 def test_without_namespaces_sandboxes_take_turns_on_the_shared_network(submission, monkeypatch, tmp_path):
     monkeypatch.setenv("TPGRADER_NO_NETNS", "1")
-    monkeypatch.setattr(SharedNetwork, "LOCK", tmp_path)
+    lock = f"\0tp-grader-test-{uuid.uuid4().hex[:8]}".encode()
+    monkeypatch.setattr(SharedNetwork, "LOCK", lock)
     with Sandbox(submission, network=True) as sb:
         assert sb.confinement.shared_network is not None
-        # another grading (another process) must wait for the lock
+        # another grading (another process), even with a /tmp of its own (as
+        # in VPL's jail), must wait for the lock
         other = subprocess.run(
             [sys.executable, "-c", textwrap.dedent(f"""
-                import fcntl, os
-                fd = os.open({str(tmp_path)!r}, os.O_RDONLY)
+                import socket
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
                 try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    s.bind({lock!r})
                     print("got it")
-                except BlockingIOError:
-                    print("busy")
-            """)], capture_output=True, text=True, timeout=30)
+                except OSError as e:
+                    print("busy" if e.errno == 98 else e)
+            """)], capture_output=True, text=True, timeout=30,
+            env={**os.environ, "TMPDIR": str(tmp_path)})
         assert other.stdout == "busy\n"
         # and a server restarted at once finds its port (SO_REUSEADDR is given)
         for answer in ("first", "second"):
@@ -310,6 +314,7 @@ FILL = """
 
 
 @needs_namespaces
+@pytest.mark.alone  # the free space of the disk: another test's files would count
 @pytest.mark.parametrize("where", [".", "/tmp"])
 def test_a_sandbox_writes_its_bounded_space_and_nothing_of_the_disk(submission, where, english):
     """Its folder and /tmp share one space of WRITABLE_SPACE: a program that

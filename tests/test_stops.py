@@ -237,3 +237,30 @@ def test_a_stop_that_python_turns_into_another_error_is_still_a_stop(patched):
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           preexec_fn=as_typed_in_a_terminal)
     assert (done.returncode, done.stderr) == (128 + signal.SIGINT, "grade.sh: interrupted\n")
+
+
+STOP_WHILE_IMPORTING = """
+import importlib.abc, os, runpy, signal, sys
+
+class StopOnImport(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "grader.{module}":  # Ctrl-C as Python imports it
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, StopOnImport())
+sys.argv = ["grader", "{folder}", "--lang", "en"]
+runpy.run_module("grader", run_name="__main__")  # as python -m grader
+"""
+
+
+@pytest.mark.parametrize("module", ["cli", "i18n"])
+def test_a_stop_while_python_imports_the_grader_ends_without_a_traceback(module):
+    """The first tenth of a second of the command, longer on a loaded
+    machine (seen with the tests run side by side): Python imports the
+    grader's modules. A Ctrl-C then ends it with 130 and no traceback of
+    whatever was being imported."""
+    code = STOP_WHILE_IMPORTING.format(module=module, folder=ROOT / "student_template")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          preexec_fn=as_typed_in_a_terminal)
+    assert (done.returncode, done.stderr) == (128 + signal.SIGINT, "")

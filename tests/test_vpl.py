@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -67,9 +68,10 @@ def _evaluate_in(work: Path, bundle: Path, submitted: Path, max_time: int,
         + (f"export VPL_MAXMEMORY={max_memory}\n" if max_memory else ""))
     # VPL's common_script.sh also sets the locale and decodes .b64 files: not needed here
     (work / "common_script.sh").write_text(". vpl_environment.sh\n")
+    session = f"testvpl{uuid.uuid4().hex[:8]}-"
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(work), "TERM": "dumb",
            "TMPDIR": str(work / ".tmp"),  # stands for the jail's /tmp, bound from there
-           "TPGRADER_SESSION": "testvpl-"}
+           "TPGRADER_SESSION": session}
     if not namespaces:
         env["TPGRADER_NO_NETNS"] = "1"  # the jail's chroot mode
     as_prisoner = []
@@ -93,7 +95,7 @@ def _evaluate_in(work: Path, bundle: Path, submitted: Path, max_time: int,
         pytest.fail(f"vpl_execution outlived VPL_MAXTIME={max_time} s (VPL would kill it); "
                     f"it printed: {e.stdout!r}")
     took = time.monotonic() - start
-    assert marked_processes("testvpl") == []
+    assert marked_processes(session) == []
     assert "Grade :=>>" in run.stdout, f"no grade; stdout: {run.stdout!r}; stderr: {run.stderr!r}"
     return run.stdout, took
 

@@ -31,15 +31,16 @@ its namespace sees them, network.py's."""
 from __future__ import annotations
 
 import errno
-import fcntl
 import json
 import os
 import shutil
 import select
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -331,17 +332,22 @@ class NoNamespaces:
 
 
 class SharedNetwork:
-    """The machine's own network, taken by one grading at a time (a lock
-    shared by every grader on the machine, whoever runs it: the temporary
-    folder itself is locked, so no lock file is left behind; within one
+    """The machine's own network, taken by one grading at a time (within one
     grading, sandboxes share the lock, and each closes its programs before
     the next starts).
+    The lock is an abstract unix socket's name: such names belong to a network
+    namespace, as the ports it guards do, so every grader on this network
+    sees it, whoever runs it and whatever its /tmp (VPL's jail gives each
+    evaluation a /tmp of its own, and a lock in /tmp let two evaluations run
+    their servers on one port). It leaves no file behind, and goes with the
+    process that holds it, however it ends.
     Student sockets get SO_REUSEADDR (see inject/sitecustomize.py), so that a
     server can be started again at once, as it can in a fresh namespace."""
 
     kind = "shared"
-    LOCK = Path(tempfile.gettempdir())
-    _fd: Optional[int] = None  # the lock, taken once per grading process
+    LOCK = b"\0tp-grader-shared-network"
+    WAIT = 0.05  # between two tries while another grading holds it
+    _held: Optional[socket.socket] = None  # the lock, taken once per grading process
     _users = 0
 
     def __init__(self, reason: str):
@@ -349,9 +355,7 @@ class SharedNetwork:
         _shared_reason = reason
         cls = SharedNetwork
         if cls._users == 0:
-            fd = os.open(cls.LOCK, os.O_RDONLY | os.O_DIRECTORY)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            cls._fd = fd
+            cls._held = _take_lock(cls.LOCK, cls.WAIT)
         cls._users += 1
         self._open = True
 
@@ -364,10 +368,23 @@ class SharedNetwork:
             return
         self._open = False
         cls._users -= 1
-        if cls._users == 0 and cls._fd is not None:
-            fcntl.flock(cls._fd, fcntl.LOCK_UN)
-            os.close(cls._fd)
-            cls._fd = None
+        if cls._users == 0 and cls._held is not None:
+            cls._held.close()
+            cls._held = None
+
+
+def _take_lock(name: bytes, wait: float) -> socket.socket:
+    """Bind the abstract name, waiting while another process has it bound."""
+    lock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)  # not inherited by the programs (close-on-exec)
+    while True:
+        try:
+            lock.bind(name)
+            return lock
+        except OSError as e:
+            if e.errno != errno.EADDRINUSE:
+                lock.close()
+                raise
+        time.sleep(wait)
 
 
 _unavailable: Optional[str] = None  # why namespaces failed once: not tried again

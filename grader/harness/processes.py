@@ -23,17 +23,26 @@ if TYPE_CHECKING:
 RUN_MARKER = "TPGRADER_RUN"
 
 
+_subreaper: Optional[int] = None  # the pid that made itself one (fork does not pass it on)
+
+
 def become_subreaper():
     """Orphans of student processes are re-parented to us instead of init, so
-    that we can reap them (some container inits never do)."""
+    that we can reap them (some container inits never do). Done by the process
+    that starts programs (a command's session, a worker, a sandbox), not at
+    import: a process that imports the harness only to read it (the test
+    suite's controller) would collect orphans it never reaps, and a zombie
+    answers kill(pid, 0) as a live process does (VPL's server then waited for
+    its runner to its time limit)."""
+    global _subreaper
+    if _subreaper == os.getpid():
+        return
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
     except (OSError, AttributeError):
         pass
-
-
-become_subreaper()
+    _subreaper = os.getpid()
 
 
 # ---------------------------------------------------------------------------

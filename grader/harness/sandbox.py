@@ -39,8 +39,8 @@ from . import processes, space
 from .live import LiveProcess
 from .leftovers import remove_folder, session, temp_folder_prefix
 from .output import DEFAULT_OUTPUT_CAP, OutputReader
-from .processes import (RUN_MARKER, is_running, kill_all, marked_processes, program_started, programs_ended,
-                        start_guarded, starting_program)
+from .processes import (RUN_MARKER, become_subreaper, is_running, kill_all, marked_processes, program_started,
+                        programs_ended, start_guarded, starting_program)
 from .procfs import family_activity, process_cmdline, processes_of
 from .scripts import MissingScript, SandboxFull, UnreadableScript, compile_error
 from .users import (INJECT_DIR, STUDENT_PYTHON, child_setup, ignored_signals, new_sandbox_user,
@@ -91,6 +91,7 @@ class Sandbox:
         in pieces (see inject/sitecustomize.py). `network`: the programs need
         a network (theirs, loopback only, where namespaces can be made; else
         the machine's, one grading at a time: see namespaces.py)."""
+        become_subreaper()  # the orphans of its programs come to this process, which reaps them
         self.submission = submission
         self.today = today
         # the scale the check was written for, and the one the programs get
