@@ -170,8 +170,9 @@ def _use_lab_rubric_and_seed(args) -> str:
 
 def _stop_seen() -> Optional[int]:
     """The signal that stopped the command, None if none did."""
-    if early_stop() is not None:
-        return early_stop()
+    signum = early_stop()
+    if signum is not None:
+        return signum
     leftovers = sys.modules.get(f"{__package__}.harness.leftovers")  # the command's session, if it began
     return leftovers.stop_signal() if leftovers is not None and leftovers.stop_requested() else None
 

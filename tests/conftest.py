@@ -117,15 +117,26 @@ SAME_WORKER = {"tests/test_vpl.py": "vpl", "tests/test_vpl_jail.py": "vpl",
                "tests/test_as_a_user.py": "teaching assistant"}
 
 
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::")[0]
+
+
+def _is_alone(item) -> bool:
+    return item.get_closest_marker("alone") is not None
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """Each test to the next free worker (xdist's "load"), except the files
-    of SAME_WORKER, each group whole to one worker."""
+    """--dist loadgroup (./run-tests.sh): each test to the next free worker,
+    except the files of SAME_WORKER, each group whole to one worker. Another
+    --dist keeps xdist's own scheduling."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
     from xdist.scheduler import LoadScopeScheduling
 
     class SameWorkerScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return SAME_WORKER.get(nodeid.split("::")[0], nodeid)
+            return SAME_WORKER.get(_file_of(nodeid), nodeid)
     return SameWorkerScheduling(config, log)
 
 
@@ -136,9 +147,9 @@ def pytest_collection_modifyitems(items):
     empty, not every time for the longest test then running."""
     if WORKER is not None:
         def order(item) -> int:
-            if item.nodeid.split("::")[0] in SAME_WORKER:
+            if _file_of(item.nodeid) in SAME_WORKER:
                 return 0
-            return 2 if item.get_closest_marker("alone") else 1
+            return 2 if _is_alone(item) else 1
         items.sort(key=order)  # stable: in their order otherwise
 
 
@@ -179,7 +190,7 @@ def taking_turns(request, turns):
     if turns is None:
         yield
         return
-    with turns.hold(alone=request.node.get_closest_marker("alone") is not None):
+    with turns.hold(alone=_is_alone(request.node)):
         yield
 
 
