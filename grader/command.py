@@ -6,13 +6,16 @@ the signal, never with a traceback of whatever was being imported: the
 handler is set here, before any other module of the grader is imported.
 The grading later sets its own (harness/leftovers.py).
 
-So this module imports only modules built into Python, loaded before it
-runs: `signal` (with its enum) or `typing` (with re) took 5 ms to import,
+So this module imports only modules built into Python or loaded before it
+runs (os): `signal` (with its enum) or `typing` (with re) took 5 ms to import,
 a window in which a Ctrl-C printed a traceback (seen in CI). Before this
 module's first line, Python's own start (site, runpy) is a window no
 program can close: a Ctrl-C there is Python's KeyboardInterrupt."""
 import _signal
+import _thread
+import os
 import sys
+import time
 
 _seen: list[int] = []
 
@@ -22,19 +25,37 @@ def _stopped_early(signum, _frame):
     sys.exit(128 + signum)
 
 
-def _quiet_about_early_stops(unraisable) -> None:
-    """A stop that came while Python ran a callback of its import machinery
-    cannot end it there: Python prints "Exception ignored in ..." with a
-    traceback, and goes on. Not printed: main and the command's session
-    (harness/leftovers.py) see the stop and end the command."""
-    if _seen and isinstance(unraisable.exc_value, SystemExit):
+def _stop_of(exc: BaseException) -> "int | None":
+    """The signal whose stop `exc` is: the SystemExit of the handler here,
+    or the command's session's Stopped (harness/leftovers.py), which says it."""
+    if isinstance(exc, SystemExit) and _seen and exc.code == 128 + _seen[-1]:
+        return _seen[-1]
+    signum = getattr(exc, "signum", None)
+    return signum if isinstance(exc, KeyboardInterrupt) and isinstance(signum, int) else None
+
+
+def _stop_again(unraisable) -> None:
+    """A stop raised while Python runs a callback (of its import machinery,
+    or an at-fork hook such as logging's) cannot end the command there:
+    Python prints "Exception ignored in ..." with a traceback and goes on
+    (both seen in tests/test_stops.py). The signal is sent again instead, a
+    moment later, from a thread: sent from here, its handler would raise the
+    stop inside this hook, where it would be ignored again."""
+    signum = _stop_of(unraisable.exc_value)
+    if signum is None:
+        sys.__unraisablehook__(unraisable)
         return
-    sys.__unraisablehook__(unraisable)
+    _thread.start_new_thread(_signal_later, (signum,))
+
+
+def _signal_later(signum: int) -> None:
+    time.sleep(0.01)  # the command is back in its own code
+    os.kill(os.getpid(), signum)
 
 
 def catch_early_stops() -> None:
     """A signal the command was started with ignored (nohup) stays ignored."""
-    sys.unraisablehook = _quiet_about_early_stops
+    sys.unraisablehook = _stop_again
     for sig in (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP):
         if _signal.getsignal(sig) != _signal.SIG_IGN:
             _signal.signal(sig, _stopped_early)
@@ -55,8 +76,4 @@ def main(argv=None) -> int:
         if _seen:
             return 128 + _seen[0]
         raise
-    if _seen:
-        # the stop's SystemExit came in a callback of the import machinery,
-        # which printed "Exception ignored" and went on
-        return 128 + _seen[0]
     return grade(argv)

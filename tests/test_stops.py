@@ -292,3 +292,41 @@ def test_a_stop_while_python_imports_the_grader_ends_without_a_traceback(when):
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           preexec_fn=as_typed_in_a_terminal)
     assert (done.returncode, done.stderr) == (128 + signal.SIGINT, "")
+
+
+# A stop that comes while Python runs a callback: here an at-fork hook, as
+# logging's (seen: "Exception ignored in: <function _releaseLock>" in a
+# stopped grading, under load). The hook signals the process and lets
+# Python see it: the handler's exception is raised inside the hook.
+STOP_IN_A_CALLBACK = """
+import os, signal, sys, time
+from grader.command import catch_early_stops
+from grader.harness.leftovers import command_session, stop_signal
+
+def hook():
+    os.kill(os.getpid(), signal.{signal})
+    time.sleep(0.05)  # the handler runs here, inside the hook
+
+catch_early_stops()
+os.register_at_fork(after_in_parent=hook)
+try:
+    with {session}:
+        if os.fork() == 0:
+            os._exit(0)
+        time.sleep(2)  # the stop comes here, or never
+    print("went on as if it had not been stopped", flush=True)
+except KeyboardInterrupt:
+    sys.exit(128 + stop_signal())
+"""
+
+
+@pytest.mark.parametrize("stage, sig", [("early", "SIGINT"), ("session", "SIGTERM")])
+def test_a_stop_during_a_callback_still_stops_the_command_and_prints_no_traceback(stage, sig):
+    """Python cannot raise an exception out of a callback: it prints
+    "Exception ignored in ..." and goes on. The stop must still end the
+    command, with 128 + the signal, and print nothing."""
+    session = "command_session()" if stage == "session" else "__import__('contextlib').nullcontext()"
+    code = STOP_IN_A_CALLBACK.format(signal=sig, session=session)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "TPGRADER_SESSION": f"teststop{uuid.uuid4().hex[:8]}-"})
+    assert (done.returncode, done.stdout, done.stderr) == (128 + getattr(signal, sig), "", "")

@@ -30,7 +30,6 @@ from typing import Iterator, Optional
 
 import psutil
 
-from ..command import early_stop
 from .processes import is_running, marked_processes, become_subreaper
 from .procfs import processes_of
 
@@ -99,11 +98,6 @@ def command_session() -> Iterator[str]:
         if previous[sig] != signal.SIG_IGN:  # nohup: the user wants it to go on
             signal.signal(sig, functools.partial(_raise_stopped, os.getpid()))
     try:
-        if early_stop() is not None:
-            # a stop before the session whose SystemExit Python swallowed
-            # ("Exception ignored in" a callback): it is a stop all the same
-            _stopped_by.append(early_stop())
-            raise Stopped(early_stop())
         yield own
     finally:
         # a second Ctrl-C must not cut the sweep short

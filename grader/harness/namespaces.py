@@ -219,14 +219,12 @@ class Namespaces:
         pid = os.fork()
         if pid == 0:  # the holder: never returns into the grader
             try:
-                keep = {ready_w, hold_r}
-                os.closerange(3, min(ready_w, hold_r))
-                for fd in range(min(ready_w, hold_r) + 1, 1024):
-                    if fd not in keep:
-                        try:
-                            os.close(fd)
-                        except OSError:
-                            pass
+                # every descriptor but the two pipes' ends (one by one in
+                # Python, the 1,000 closes cost 0.8 ms a sandbox)
+                low, high = sorted((ready_w, hold_r))
+                os.closerange(3, low)
+                os.closerange(low + 1, high)
+                os.closerange(high + 1, 1024)
                 root = start["root"]
                 _hold(ready_w, hold_r, CLONE_NEWNET | CLONE_NEWNS | (0 if root else CLONE_NEWUSER),
                       None if root else (start["uid"], start["gid"]), start["network"], start["addresses"],
