@@ -8,11 +8,7 @@ from pathlib import Path
 
 from .feedback import visible
 from .i18n import _
-
-
-def _error(message: str, status: int) -> int:
-    print(f"grade.sh: {message}", file=sys.stderr)
-    return status
+from .command import command_error as _error
 
 
 def run_batch(args) -> int:

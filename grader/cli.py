@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import i18n
-from .command import catch_early_stops, early_stop
+from .command import catch_early_stops, command_error as _error, command_name, early_stop
 from .i18n import _
 
 _STARTED = time.monotonic()  # --time-limit counts from the command's start
@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     from .submission import exercise_scripts
 
     p = argparse.ArgumentParser(
-        prog="grade.sh",
+        prog=command_name(),
         description=_("Grades a submission of the Python system programming lab."))
     p.add_argument("submission", nargs="?",
                    help=_("the folder holding your scripts (or a .zip / .tar.gz of them)"))
@@ -129,11 +129,6 @@ def _language_from(argv: list[str]) -> str:
         if a.startswith("--lang="):
             return a.split("=", 1)[1]
     return i18n.DEFAULT_LANGUAGE
-
-
-def _error(message: str, status: int) -> int:
-    print(f"grade.sh: {message}", file=sys.stderr)
-    return status
 
 
 def _use_lab_rubric_and_seed(args) -> str:
@@ -297,7 +292,7 @@ def _watch(args) -> int:
     from .watch import watch
 
     if not args.submission:
-        return _error(_("which folder? ./grade.sh DIR --watch"), 2)
+        return _error(_("which folder? {command} DIR --watch").format(command=command_name()), 2)
     folder = Path(args.submission)
     if not folder.is_dir():
         return _error(_("--watch needs a folder (not an archive): {path}").format(path=args.submission), 2)
@@ -332,7 +327,7 @@ def _grade_one(args) -> int:
     from .submission import SubmissionError, exercise_scripts
 
     if not args.submission:
-        return _error(_("which folder? ./grade.sh DIR (or --batch SUBMISSIONS --out RESULTS)"), 2)
+        return _error(_("which folder? {command} DIR (or --batch SUBMISSIONS --out RESULTS)").format(command=command_name()), 2)
     if args.json:
         target_dir = Path(args.json).resolve().parent
         if not target_dir.is_dir():

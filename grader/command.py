@@ -10,7 +10,10 @@ So this module imports only modules built into Python or loaded before it
 runs (os): `signal` (with its enum) or `typing` (with re) took 5 ms to import,
 a window in which a Ctrl-C printed a traceback (seen in CI). Before this
 module's first line, Python's own start (site, runpy) is a window no
-program can close: a Ctrl-C there is Python's KeyboardInterrupt."""
+program can close: a Ctrl-C there is Python's KeyboardInterrupt.
+
+The command's messages begin with its name as the user typed it
+(command_name, command_error), as a Unix tool's do."""
 import _signal
 import _thread
 import os
@@ -66,8 +69,27 @@ def early_stop() -> "int | None":
     return _seen[0] if _seen else None
 
 
+# grade.sh sets it ("$0"); else main() does, for the processes the command starts
+COMMAND_VARIABLE = "TPGRADER_COMMAND"
+
+
+def command_name() -> str:
+    """How the user started the grader: `./grade.sh` (or as they typed it),
+    `tp-grader` (an installed wheel) or `python -m grader`."""
+    return os.environ.get(COMMAND_VARIABLE) or (
+        "tp-grader" if os.path.basename(sys.argv[0]) == "tp-grader" else "python -m grader")
+
+
+def command_error(message: str, status: int) -> int:
+    """Say `message` in one line on stderr, after the command's name; returns
+    the command's exit `status`."""
+    print(f"{command_name()}: {message}", file=sys.stderr, flush=True)
+    return status
+
+
 def main(argv=None) -> int:
     catch_early_stops()
+    os.environ[COMMAND_VARIABLE] = command_name()  # a class's gradings say what the user typed
     try:
         from .cli import main as grade
     except BaseException:

@@ -15,6 +15,9 @@ from typing import Optional
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The grader's messages name the command as typed (grader/command.py): the
+# tests expect `python -m grader`'s name unless they start grade.sh.
+os.environ.pop("TPGRADER_COMMAND", None)
 
 
 @pytest.fixture

@@ -148,7 +148,7 @@ def test_without_namespaces_a_class_stops_before_anything_runs_unless_told(ta, t
     graded = ta.run(command + ["--unprotected"], TPGRADER_NO_NETNS="1")
     assert graded.returncode == 0, graded.stderr[-3000:]
     warning = graded.stderr.splitlines()[0]
-    assert warning.startswith("grade.sh: warning, not protected (--unprotected)") and "your files" in warning
+    assert warning.startswith(f"{command[0]}: warning, not protected (--unprotected)") and "your files" in warning
     report = json.loads((results / "students" / "bob" / "report.json").read_text())
     assert report["score"] == report["max_score"] > 0, failed(report)
 

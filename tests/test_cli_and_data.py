@@ -1,5 +1,6 @@
 """The command line, the rubric, the translations, the fixture."""
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,23 @@ def test_missing_folder_is_a_one_line_error(tmp_path):
     p = run_cli(str(tmp_path / "nope"))
     assert p.returncode == 2
     assert p.stderr.count("\n") == 1 and "nope" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_an_error_names_the_command_as_it_was_typed(tmp_path):
+    """A message begins with the command's name, as a Unix tool's does: the
+    path the user typed for grade.sh, else `python -m grader` (the installed
+    `tp-grader`: test_wheel.py)."""
+    missing = str(tmp_path / "nope")
+    env = {k: v for k, v in os.environ.items() if k != "TPGRADER_COMMAND"}
+    by_module = subprocess.run([sys.executable, "-m", "grader", missing], cwd=ROOT, capture_output=True,
+                               text=True, timeout=120, env=env)
+    assert by_module.stderr.startswith(f"python -m grader: cannot grade {missing}: "), by_module.stderr
+    for typed, cwd in (("./grade.sh", ROOT), (str(ROOT / "grade.sh"), tmp_path)):
+        by_script = subprocess.run([typed, missing], cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+        assert by_script.stderr.startswith(f"{typed}: cannot grade {missing}: "), by_script.stderr
+    by_script = subprocess.run(["./grade.sh", "--watch", "--lang", "en"], cwd=ROOT, capture_output=True, text=True,
+                               timeout=300, env=env)
+    assert by_script.stderr == "./grade.sh: which folder? ./grade.sh DIR --watch\n", by_script.stderr
 
 
 def test_a_file_is_not_a_submission(tmp_path):

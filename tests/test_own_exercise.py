@@ -96,7 +96,7 @@ def test_a_mistake_in_the_check_file_is_one_line_naming_the_file_and_the_line(tm
                            "--lang", "en"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.strip().splitlines() == [proc.stderr.strip()], proc.stderr
-    assert f"grade.sh: bad check file: {checks}, line {line}: " in proc.stderr and said in proc.stderr, (
+    assert f"python -m grader: bad check file: {checks}, line {line}: " in proc.stderr and said in proc.stderr, (
         line, proc.stderr)
 
 

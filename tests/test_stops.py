@@ -250,7 +250,7 @@ def test_a_stop_that_python_turns_into_another_error_is_still_a_stop(patched):
     # on ignored, and a command that finds it ignored rightly goes on
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           preexec_fn=as_typed_in_a_terminal)
-    assert (done.returncode, done.stderr) == (128 + signal.SIGINT, "grade.sh: interrupted\n")
+    assert (done.returncode, done.stderr) == (128 + signal.SIGINT, "python -m grader: interrupted\n")
 
 
 # Imports nothing that the grader's first module could need (importlib.abc

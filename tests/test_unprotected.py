@@ -57,7 +57,7 @@ def decide(capsys, batch=None, submission=None, allowed=False) -> tuple[bool, li
 def test_a_class_without_protection_stops_in_one_line(not_root, english, capsys, tmp_path):
     stop, lines = decide(capsys, batch=str(tmp_path))
     assert stop
-    assert lines == ["grade.sh: not protected: the programs of the class's hand-ins would run with your rights, "
+    assert lines == ["python -m grader: not protected: the programs of the class's hand-ins would run with your rights, "
                      "since this machine gives the sandboxes no namespaces (unshare: Operation not permitted) "
                      "and you are not root: they could read, change or delete your files. Grade as root, in a "
                      "virtual machine or a container, or add --unprotected to go on anyway."]
@@ -66,7 +66,7 @@ def test_a_class_without_protection_stops_in_one_line(not_root, english, capsys,
 def test_with_the_option_the_same_line_is_a_warning(not_root, english, capsys, tmp_path):
     stop, lines = decide(capsys, batch=str(tmp_path), allowed=True)
     assert not stop
-    assert lines == ["grade.sh: warning, not protected (--unprotected): the programs of the class's hand-ins "
+    assert lines == ["python -m grader: warning, not protected (--unprotected): the programs of the class's hand-ins "
                      "run with your rights, since this machine gives the sandboxes no namespaces (unshare: "
                      "Operation not permitted) and you are not root: they can read, change or delete your files."]
 
@@ -79,7 +79,7 @@ def test_the_line_in_french(not_root, capsys, tmp_path):
     finally:
         set_language(before)
     assert stop and len(lines) == 1
-    assert lines[0].startswith("grade.sh: sans protection : les programmes des rendus de la promotion "
+    assert lines[0].startswith("python -m grader: sans protection : les programmes des rendus de la promotion "
                                "tourneraient avec vos droits")
     assert "ajoutez --unprotected pour continuer malgré tout." in lines[0]
 
@@ -102,7 +102,7 @@ def test_a_folder_or_archive_holding_another_users_files_stops(not_root, english
     os.chown(folder / "joueurs_par_nation.py", NOBODY, NOBODY)  # one file is enough
     stop, lines = decide(capsys, submission=folder)
     assert stop and len(lines) == 1
-    assert lines[0].startswith(f"grade.sh: not protected: the programs of {folder} (files of another user, "
+    assert lines[0].startswith(f"python -m grader: not protected: the programs of {folder} (files of another user, "
                                f"uid {NOBODY}) would run with your rights")
     assert decide(capsys, submission=folder, allowed=True)[0] is False
     archive = tmp_path / "theirs.zip"
@@ -223,7 +223,7 @@ def test_a_class_stops_unless_told_to_go_on(grader, place):
     proc = grader("--batch", str(place / "class"), "--out", str(out), "--exercise", EXERCISE)
     assert proc.returncode == 2
     [line] = proc.stderr.splitlines()
-    assert line.startswith("grade.sh: not protected: the programs of the class's hand-ins would run with "
+    assert line.startswith("python -m grader: not protected: the programs of the class's hand-ins would run with "
                            "your rights") and "add --unprotected to go on anyway" in line, line
     assert proc.stdout == ""
     assert ran(marks) == [] and not out.exists()  # nothing ran, nothing written
@@ -231,7 +231,7 @@ def test_a_class_stops_unless_told_to_go_on(grader, place):
     proc = grader("--batch", str(place / "class"), "--out", str(out), "--exercise", EXERCISE, "--unprotected")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stderr.splitlines()
-    assert lines[0].startswith("grade.sh: warning, not protected (--unprotected): the programs of the "
+    assert lines[0].startswith("python -m grader: warning, not protected (--unprotected): the programs of the "
                                "class's hand-ins run with your rights")
     assert [l for l in lines if "protected" in l] == lines[:1]  # said once, not by each hand-in's grading
     assert ran(marks) == ["ran-alice", "ran-bob"]
@@ -254,12 +254,12 @@ def test_another_users_folder_stops_unless_told_to_go_on(grader, place):
     proc = grader(str(folder), "--exercise", EXERCISE)
     assert proc.returncode == 2
     [line] = proc.stderr.splitlines()
-    assert line.startswith(f"grade.sh: not protected: the programs of {folder} (files of another user, "
+    assert line.startswith(f"python -m grader: not protected: the programs of {folder} (files of another user, "
                            f"uid {other}) would run with your rights"), line
     assert proc.stdout == "" and ran(place / "marks") == []
     proc = grader(str(folder), "--exercise", EXERCISE, "--unprotected")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.startswith("grade.sh: warning, not protected (--unprotected)")
+    assert proc.stderr.startswith("python -m grader: warning, not protected (--unprotected)")
     assert ran(place / "marks") == ["ran-theirs"]
 
 

@@ -1,5 +1,6 @@
 """`pip install .` (not editable) gives a `tp-grader` command that works from
 any folder: every file the grader reads is in the package."""
+import os
 import shutil
 import subprocess
 import sys
@@ -37,3 +38,8 @@ def test_an_installed_wheel_grades_the_reference_from_another_folder(tmp_path):
     proc, report = grade_dir(ROOT / "reference", command=[str(venv / "bin" / "tp-grader")], cwd=elsewhere)
     assert proc.returncode == 0, proc.stderr
     assert report["score"] == report["max_score"] > 0, [t["name"] for t in report["tests"] if t["status"] != "passed"]
+    # its messages name it as the user typed it
+    env = {k: v for k, v in os.environ.items() if k != "TPGRADER_COMMAND"}
+    missing = subprocess.run(["tp-grader", "nope", "--lang", "en"], cwd=elsewhere, capture_output=True, text=True,
+                             timeout=120, env=dict(env, PATH=f"{venv / 'bin'}{os.pathsep}{env['PATH']}"))
+    assert missing.stderr.startswith("tp-grader: cannot grade nope: "), missing.stderr
