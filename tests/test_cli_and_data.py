@@ -29,11 +29,11 @@ def test_an_error_names_the_command_as_it_was_typed(tmp_path):
     `tp-grader`: test_wheel.py)."""
     missing = str(tmp_path / "nope")
     env = {k: v for k, v in os.environ.items() if k != "TPGRADER_COMMAND"}
-    by_module = subprocess.run([sys.executable, "-m", "grader", missing], cwd=ROOT, capture_output=True,
+    by_module = subprocess.run([sys.executable, "-m", "grader", missing, "--lang", "en"], cwd=ROOT, capture_output=True,
                                text=True, timeout=120, env=env)
     assert by_module.stderr.startswith(f"python -m grader: cannot grade {missing}: "), by_module.stderr
     for typed, cwd in (("./grade.sh", ROOT), (str(ROOT / "grade.sh"), tmp_path)):
-        by_script = subprocess.run([typed, missing], cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+        by_script = subprocess.run([typed, missing, "--lang", "en"], cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
         assert by_script.stderr.startswith(f"{typed}: cannot grade {missing}: "), by_script.stderr
     by_script = subprocess.run(["./grade.sh", "--watch", "--lang", "en"], cwd=ROOT, capture_output=True, text=True,
                                timeout=300, env=env)
