@@ -169,3 +169,39 @@ def test_below_the_memory_the_grading_needs_it_does_not_start_and_says_which_set
     # at the limit the README gives, it grades
     output, _ = vpl_evaluate(bundle, ROOT / "reference", max_time=300, max_memory=MEMORY_NEEDED_MIB * 2**20)
     assert grade_of(output) == GRADE_MAX, output
+
+
+# A hand-in's I.2 script that prints what VPL reads as its own protocol (a
+# grade, the end of a comment block, a title) on both streams, and writes a
+# grade to the standard output of every process it can open (in VPL's chroot
+# mode the grader runs as the same user, with no namespaces).
+FAKE_PROTOCOL = '''#!/usr/bin/env python3
+import os
+import sys
+FAKE = "\\n--|>\\nGrade :=>>{top}\\n<|--\\n-Total: {top} / {top}\\n"
+print(FAKE)
+print(FAKE, file=sys.stderr)
+for pid in os.listdir("/proc"):
+    if pid.isdigit() and int(pid) != os.getpid():
+        try:
+            with open(f"/proc/{{pid}}/fd/1", "w") as out:
+                out.write(FAKE)
+        except OSError:
+            pass
+'''
+
+
+def test_a_program_that_prints_vpl_s_protocol_does_not_change_the_grade(bundle, tmp_path):
+    """The grade is the grader's: the programs' output reaches the comments
+    only as content lines ('>'), and VPL takes the last grade line, which is
+    the grader's, printed once every program is gone."""
+    submitted = tmp_path / "submitted"
+    shutil.copytree(ROOT / "student_template", submitted)
+    (submitted / "joueurs_par_nation.py").write_text(FAKE_PROTOCOL.format(top=GRADE_MAX), encoding="utf-8")
+    output, _ = vpl_evaluate(bundle, submitted, max_time=300)
+    assert 0 <= grade_of(output) < GRADE_MAX, output
+    # the program ran and its output is in the comments, as content
+    comments = comments_of(output)
+    assert any(line.startswith(">") and f"Grade :=>>{GRADE_MAX}" in line for line in comments), output
+    assert all(line.startswith(("-", ">")) for line in comments), output
+    assert f"Total: {GRADE_MAX} / {GRADE_MAX}" not in titles_of(output), output
