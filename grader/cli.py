@@ -221,7 +221,11 @@ def _command(argv) -> int:
         return 0
 
     if args.vpl_bundle:
+        from .paths import is_checkout
         from .vpl import BundleError, write_bundle
+        if not is_checkout():  # its wheel is built from the source tree
+            return _error(_("the VPL bundle is made from a copy of tp-grader's source (git clone), "
+                            "not from an installed tp-grader"), 2)
         try:
             written = write_bundle(Path(args.vpl_bundle), args.vpl_python)
         except (OSError, BundleError) as e:

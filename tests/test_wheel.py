@@ -43,3 +43,13 @@ def test_an_installed_wheel_grades_the_reference_from_another_folder(tmp_path):
     missing = subprocess.run(["tp-grader", "nope", "--lang", "en"], cwd=elsewhere, capture_output=True, text=True,
                              timeout=120, env=dict(env, PATH=f"{venv / 'bin'}{os.pathsep}{env['PATH']}"))
     assert missing.stderr.startswith("tp-grader: cannot grade nope: "), missing.stderr
+    # the platform bundles and the kit are built from the source tree: an
+    # installed grader says so in one line, and writes nothing
+    for option in ("--gradescope-bundle", "--vpl-bundle", "--student-kit", "--github-classroom"):
+        target = elsewhere / option.strip("-")
+        refused = subprocess.run([str(venv / "bin" / "tp-grader"), option, str(target), "--lang", "en"],
+                                 cwd=elsewhere, capture_output=True, text=True, timeout=120, env=env)
+        assert refused.returncode == 2 and refused.stdout == "", (option, refused.stdout, refused.stderr)
+        assert refused.stderr.startswith("tp-grader: the ") and refused.stderr.count("\n") == 1, refused.stderr
+        assert "(git clone), not from an installed tp-grader" in refused.stderr, refused.stderr
+        assert not target.exists(), option
