@@ -474,3 +474,77 @@ def test_a_process_takes_the_orphans_of_programs_once_it_starts_them_not_when_it
     done = subprocess.run([sys.executable, "-c", SUBREAPER_AFTER, str(tmp_path)], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["0", "1"], done.stdout + done.stderr
+
+
+# A program's fork that fails before its exec, as when the grader is killed
+# while it starts a program in a terminal (the child's terminal then gives
+# EIO): seen once, a copy of the grader left running after a stopped class
+# grading, which went on with the next wine scenario and started its server.
+FORK_FAILS_BEFORE_EXEC = """
+import errno, os, sys
+from pathlib import Path
+import ptyprocess.ptyprocess as pty_spawning
+from grader.harness import Sandbox
+from grader.harness.leftovers import command_session
+from grader.submission import Submission
+
+grader = os.getpid()
+set_size = pty_spawning._setwinsize
+
+def terminal_gone(fd, rows, cols):
+    if os.getpid() != grader:
+        raise OSError(errno.EIO, "Input/output error")
+    set_size(fd, rows, cols)
+
+pty_spawning._setwinsize = terminal_gone
+with command_session():
+    with Sandbox(Submission(Path(sys.argv[1]))) as sb:
+        try:
+            result = sb.run("chrono.py", terminal=True, timeout=5)
+            print("ran", result.status, repr(result.stdout), flush=True)
+        except Exception as e:
+            print("not run", type(e).__name__, flush=True)
+print("the end of", "the grader" if os.getpid() == grader else "a copy of the grader", flush=True)
+"""
+
+
+def test_a_fork_that_fails_before_its_exec_never_runs_the_graders_code():
+    """It ends at once, saying why in the program's output; the grader goes
+    on alone."""
+    done = subprocess.run([sys.executable, "-c", FORK_FAILS_BEFORE_EXEC, str(ROOT / "reference")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[-1] == "the end of the grader" and "a copy of the grader" not in done.stdout, done.stdout
+    ran, = [line for line in lines if line.startswith(("ran", "not run"))]
+    assert ran.startswith("ran 127 ") and "could not start the program" in ran, ran
+
+
+STARTS_AFTER_THE_SESSION = """
+import sys
+from pathlib import Path
+from grader.harness import Sandbox
+from grader.harness.leftovers import command_session
+from grader.harness.processes import ProgramNotStarted
+from grader.submission import Submission
+
+with command_session():
+    sb = Sandbox(Submission(Path(sys.argv[1])))
+    print("in the session:", sb.run("joueurs_par_nation.py").status, flush=True)
+# as a check's thread that a stop cut short would, once the sweep is done
+try:
+    sb.run("joueurs_par_nation.py")
+    print("started after the session", flush=True)
+except ProgramNotStarted as e:
+    print("refused:", e, flush=True)
+"""
+
+
+def test_once_the_command_session_has_ended_no_program_starts():
+    """The sweep at the session's end would not see a program started after
+    it: none starts."""
+    done = subprocess.run([sys.executable, "-c", STARTS_AFTER_THE_SESSION, str(ROOT / "reference")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["in the session: 1",
+                                        "refused: the command is ending: no program starts any more"], done.stdout

@@ -325,6 +325,8 @@ def test_a_stop_during_a_callback_still_stops_the_command_and_prints_no_tracebac
     command, with 128 + the signal, and print nothing."""
     session = "command_session()" if stage == "session" else "__import__('contextlib').nullcontext()"
     code = STOP_IN_A_CALLBACK.format(signal=sig, session=session)
+    # a terminal's dispositions: a suite started in the background passes SIGINT on ignored
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "TPGRADER_SESSION": f"teststop{uuid.uuid4().hex[:8]}-"})
+                          env={**os.environ, "TPGRADER_SESSION": f"teststop{uuid.uuid4().hex[:8]}-"},
+                          preexec_fn=as_typed_in_a_terminal)
     assert (done.returncode, done.stdout, done.stderr) == (128 + getattr(signal, sig), "", "")

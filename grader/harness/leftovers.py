@@ -30,7 +30,7 @@ from typing import Iterator, Optional
 
 import psutil
 
-from .processes import is_running, marked_processes, become_subreaper
+from .processes import become_subreaper, is_running, marked_processes, refuse_starts
 from .procfs import processes_of
 
 SESSION_VARIABLE = "TPGRADER_SESSION"
@@ -93,6 +93,7 @@ def command_session() -> Iterator[str]:
     own = (parent or "") + "g" + secrets.token_hex(4) + "-"
     os.environ[SESSION_VARIABLE] = own
     become_subreaper()
+    refuse_starts(False)
     previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
     for sig in STOP_SIGNALS:
         if previous[sig] != signal.SIG_IGN:  # nohup: the user wants it to go on
@@ -103,6 +104,7 @@ def command_session() -> Iterator[str]:
         # a second Ctrl-C must not cut the sweep short
         for sig in STOP_SIGNALS:
             signal.signal(sig, signal.SIG_IGN)
+        refuse_starts()  # nothing the sweep would miss
         try:
             sweep(own)
         finally:

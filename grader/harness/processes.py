@@ -230,6 +230,7 @@ def start_guarded(start: Callable[[], Child], discard: Callable[[Child], None]) 
     (its parent then sees it end, and start() returns), discard() closes
     what start() returned for it, and start() runs again."""
     tid = threading.get_native_id()
+    grader = os.getpid()
     for _attempt in range(START_ATTEMPTS):
         before = thread_children(tid)
         killed: list[int] = []
@@ -240,6 +241,10 @@ def start_guarded(start: Callable[[], Child], discard: Callable[[Child], None]) 
             timer.start()
         try:
             child = start()
+        except BaseException as e:
+            if os.getpid() != grader:
+                _end_unexeced_fork(e)
+            raise
         finally:
             if timer is not None:
                 timer.cancel()
@@ -250,6 +255,18 @@ def start_guarded(start: Callable[[], Child], discard: Callable[[Child], None]) 
         print(f"tp-grader: a program forked by the grader (pid {child.pid}) did not reach its exec "
               f"within {EXEC_LIMIT:g} s; stopped and started again", file=sys.stderr, flush=True)
     raise ProgramNotStarted(f"{START_ATTEMPTS} forks in a row did not reach their exec")
+
+
+def _end_unexeced_fork(error: BaseException) -> None:
+    """In a program's fork that failed before its exec (pexpect lets the
+    child's errors before preexec_fn rise: a terminal gone with a grader
+    killed at that moment gives EIO): end it here, saying so in its output.
+    Left to rise, the error would run the grader's code in the child: seen
+    once, a copy of the grader that went on with the next wine scenario."""
+    try:
+        os.write(2, f"tp-grader: could not start the program ({type(error).__name__}: {error})\n".encode())
+    finally:
+        os._exit(127)
 
 
 def _kill_unexeced(tid: int, before: set[int], killed: list[int]) -> None:
@@ -281,13 +298,29 @@ _open_roots: set[int] = set()
 # server) was otherwise, on a busy machine, reaped as an orphan by another
 # thread's kill_all() in between, its exit status and last output lost.
 _roots_lock = threading.Lock()
+# Once the command's session ends (leftovers.command_session), no program
+# starts in this process: a thread still running a check that a stop cut
+# short (a wine scenario) would start one after the sweep, and nothing
+# would stop it then.
+_starts_refused = False
 
 
 @contextmanager
 def starting_program() -> Iterator[None]:
-    """Held from a program's fork until program_started() has its pid (see _roots_lock)."""
+    """Held from a program's fork until program_started() has its pid (see
+    _roots_lock); ProgramNotStarted once the command's session has ended."""
     with _roots_lock:
+        if _starts_refused:
+            raise ProgramNotStarted("the command is ending: no program starts any more")
         yield
+
+
+def refuse_starts(refused: bool = True) -> None:
+    """From now on, no program starts in this process (or they may again, for
+    a new command session); a start under way has its pid registered first."""
+    global _starts_refused
+    with _roots_lock:
+        _starts_refused = refused
 
 
 def program_started(pid: int) -> None:
