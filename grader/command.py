@@ -13,7 +13,7 @@ module's first line, Python's own start (site, runpy) is a window no
 program can close: a Ctrl-C there is Python's KeyboardInterrupt.
 
 The command's messages begin with its name as the user typed it
-(command_name, command_error), as a Unix tool's do."""
+(command_name, tell_user, command_error), as a Unix tool's do."""
 import _signal
 import _thread
 import os
@@ -80,10 +80,15 @@ def command_name() -> str:
         "tp-grader" if os.path.basename(sys.argv[0]) == "tp-grader" else "python -m grader")
 
 
-def command_error(message: str, status: int) -> int:
-    """Say `message` in one line on stderr, after the command's name; returns
-    the command's exit `status`."""
+def tell_user(message: str) -> None:
+    """`message`, one line on stderr (the grader's user's, never in a report),
+    after the command's name."""
     print(f"{command_name()}: {message}", file=sys.stderr, flush=True)
+
+
+def command_error(message: str, status: int) -> int:
+    """Say `message` (tell_user); returns the command's exit `status`."""
+    tell_user(message)
     return status
 
 

@@ -22,7 +22,7 @@ from typing import Optional
 
 from .feedback import visible
 from .i18n import _
-from .command import command_error
+from .command import tell_user
 
 OPTION = "--unprotected"
 # set by a class grading for the grading of each hand-in: the class's
@@ -102,5 +102,5 @@ def refuse_unprotected(batch: Optional[str], submission: Optional[str], allowed:
                  "sandboxes no namespaces ({reason}) and you are not root: they could read, change or "
                  "delete your files. Grade as root, in a virtual machine or a container, or add {option} "
                  "to go on anyway.")
-    command_error(line.format(whose=whose, reason=reason, option=OPTION), 0)
+    tell_user(line.format(whose=whose, reason=reason, option=OPTION))
     return not allowed

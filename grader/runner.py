@@ -6,7 +6,6 @@ from __future__ import annotations
 import gc
 import os
 import resource
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -29,6 +28,7 @@ from .harness.mounts import WRITABLE_SPACE
 from .harness.namespaces import namespaces_unavailable, shared_network_reason
 from .rubric import VISIBLE, Rubric, RubricError, read_rubric
 from .check_files import CHECKS_DIR, check_file, checks_of
+from .command import tell_user
 from .kit import fixtures as kit_fixtures
 from .submission import Submission, exercise_scripts
 from .workers import NOT_DONE, WorkerFailed, WorkerLost, run_in_workers
@@ -254,7 +254,7 @@ def _say_retry(exercise: str, error: Exception) -> None:
     once in a while, like CPython 3.11's parser race); said on stderr, which
     is the grader's user's, not in the report, which is the student's."""
     reason = error.how if isinstance(error, WorkerLost) else (str(error).strip().splitlines() or ["?"])[-1]
-    sys.stderr.write(f"tp-grader: the process grading {exercise} broke ({reason}); grading it again\n")
+    tell_user(f"the process grading {exercise} broke ({reason}); grading it again")
 
 
 def not_graded(exercise: str, visible_only: bool = False) -> list[CheckResult]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
-import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence, TypeVa
 
 import psutil
 
+from ..command import tell_user
 from ..i18n import _
 from .procfs import children_of, descendants_of, pids_owned_by, process_cmdline, processes_of, thread_children
 from .users import NPROC_LIMIT
@@ -252,8 +252,8 @@ def start_guarded(start: Callable[[], Child], discard: Callable[[Child], None]) 
         if child.pid not in killed:
             return child
         discard(child)
-        print(f"tp-grader: a program forked by the grader (pid {child.pid}) did not reach its exec "
-              f"within {EXEC_LIMIT:g} s; stopped and started again", file=sys.stderr, flush=True)
+        tell_user(f"a program forked by the grader (pid {child.pid}) did not reach its exec "
+                  f"within {EXEC_LIMIT:g} s; stopped and started again")
     raise ProgramNotStarted(f"{START_ATTEMPTS} forks in a row did not reach their exec")
 
 
